@@ -1,0 +1,31 @@
+import { BadRequestException, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
+import { InvalidGrantError } from './oauth.error';
+import { toOAuthError } from './oauth-exception.filter';
+
+describe('toOAuthError', () => {
+  it('passes our own errors through untouched', () => {
+    const error = new InvalidGrantError();
+    expect(toOAuthError(error)).toBe(error);
+  });
+
+  it.each<[string, unknown, number, string, string]>([
+    ['malformed JSON', { type: 'entity.parse.failed', status: 400 }, 400, 'invalid_request', 'Request body is not valid JSON'],
+    ['body too large', { type: 'entity.too.large', status: 413 }, 413, 'invalid_request', 'Request body is larger than 16kb'],
+    ['bad charset', { type: 'charset.unsupported', status: 415 }, 400, 'invalid_request', 'Unsupported charset: send UTF-8'],
+    ['Nest 404', new NotFoundException('Cannot GET /x'), 404, 'not_found', 'No such route'],
+    ['Nest 413', new PayloadTooLargeException(), 413, 'invalid_request', 'Request body is larger than 16kb'],
+    ['other Nest 4xx', new BadRequestException('detail'), 400, 'invalid_request', 'The request is not valid'],
+    ['a bug', new TypeError('x is undefined'), 500, 'server_error', 'The server could not handle the request'],
+    ['a thrown string', 'oops', 500, 'server_error', 'The server could not handle the request'],
+  ])('%s', (_case, exception, status, code, description) => {
+    const error = toOAuthError(exception);
+    expect(error.toBody()).toEqual({ error: code, error_description: description });
+    expect(error.status).toBe(status);
+  });
+
+  it('keeps the detail of a bug for the log, never for the body', () => {
+    const error = toOAuthError(new TypeError('secret internals'));
+    expect(error.detail).toContain('secret internals');
+    expect(JSON.stringify(error.toBody())).not.toContain('secret internals');
+  });
+});

@@ -1,0 +1,75 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import {
+  InvalidRequestError,
+  NotFoundError,
+  OAuthError,
+  RequestTooLargeError,
+  ServerError,
+} from './oauth.error';
+import { BODY_LIMIT } from './body-limit';
+
+/** The shape of errors thrown by Express' body parsers (`http-errors` with a `type`). */
+interface BodyParserError {
+  type: string;
+  status?: number;
+}
+
+function isBodyParserError(exception: unknown): exception is BodyParserError {
+  return typeof exception === 'object' && exception !== null && typeof (exception as BodyParserError).type === 'string';
+}
+
+const BODY_PARSER_MESSAGES: Record<string, string> = {
+  'entity.parse.failed': 'Request body is not valid JSON',
+  'encoding.unsupported': 'Unsupported Content-Encoding',
+  'charset.unsupported': 'Unsupported charset: send UTF-8',
+  'parameters.too.many': 'Too many form fields',
+  'request.aborted': 'Request body was aborted',
+  'request.size.invalid': 'Request body length does not match Content-Length',
+};
+
+/**
+ * Turns anything thrown into an `OAuthError`: ours pass as they are, Nest's and the body
+ * parsers' are mapped, the unexpected become a bland `server_error` (logged, never shown).
+ */
+export function toOAuthError(exception: unknown): OAuthError {
+  if (exception instanceof OAuthError) return exception;
+  if (isBodyParserError(exception)) {
+    if (exception.type === 'entity.too.large') return new RequestTooLargeError(BODY_LIMIT);
+    const message = BODY_PARSER_MESSAGES[exception.type];
+    if (message) return new InvalidRequestError(message);
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    if (status === HttpStatus.NOT_FOUND) return new NotFoundError();
+    if (status === HttpStatus.PAYLOAD_TOO_LARGE) return new RequestTooLargeError(BODY_LIMIT);
+    if (status >= 400 && status < 500) {
+      return new OAuthError(status, 'invalid_request', 'The request is not valid', { detail: exception.message });
+    }
+  }
+  return new ServerError(exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception));
+}
+
+/** The one place that renders errors: `{error, error_description}`, never HTML, never a stack. */
+@Catch()
+export class OAuthExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('OAuthError');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const error = toOAuthError(exception);
+    if (error.status >= 500) {
+      this.logger.error({ error: error.error, status: error.status, detail: error.detail }, error.description);
+    } else if (error.detail) {
+      this.logger.warn({ error: error.error, status: error.status, detail: error.detail }, error.description);
+    }
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
+    response
+      .status(error.status)
+      .set({ 'Cache-Control': 'no-store', Pragma: 'no-cache', ...error.headers })
+      .json(error.toBody());
+  }
+}

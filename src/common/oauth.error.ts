@@ -1,0 +1,102 @@
+/** The OAuth error body (RFC 6749 §5.2); the only error shape this service ever answers with. */
+export interface OAuthErrorBody {
+  error: string;
+  error_description: string;
+}
+
+export interface OAuthErrorOptions {
+  /** For the log only: never rendered to the client. Must not contain secrets either. */
+  detail?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Base of every failure this service reports. Controllers and services throw a subclass;
+ * `OAuthExceptionFilter` renders it. Anything else that escapes becomes a bland `server_error`.
+ */
+export class OAuthError extends Error {
+  readonly detail?: string;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly description: string,
+    options: OAuthErrorOptions = {},
+  ) {
+    super(`${error}: ${description}`);
+    this.name = new.target.name;
+    this.detail = options.detail;
+    this.headers = options.headers ?? {};
+  }
+
+  toBody(): OAuthErrorBody {
+    return { error: this.error, error_description: this.description };
+  }
+}
+
+/** Missing or malformed field, wrong content type, unknown route parameter. */
+export class InvalidRequestError extends OAuthError {
+  constructor(description: string, options?: OAuthErrorOptions) {
+    super(400, 'invalid_request', description, options);
+  }
+}
+
+export class RequestTooLargeError extends OAuthError {
+  constructor(limit: string) {
+    super(413, 'invalid_request', `Request body is larger than ${limit}`);
+  }
+}
+
+/** A refresh token that does not open. One message for every cause, on purpose. */
+export class InvalidGrantError extends OAuthError {
+  constructor(description = 'Invalid refresh token', options?: OAuthErrorOptions) {
+    super(400, 'invalid_grant', description, options);
+  }
+}
+
+/** Spotify's own OAuth error, passed through with its status. */
+export class SpotifyGrantError extends OAuthError {}
+
+/** Spotify is rate limiting this service. */
+export class TemporarilyUnavailableError extends OAuthError {
+  constructor(retryAfter: string | undefined, options: OAuthErrorOptions = {}) {
+    super(429, 'temporarily_unavailable', 'Spotify is rate limiting requests; retry later', {
+      ...options,
+      headers: retryAfter ? { 'Retry-After': retryAfter } : {},
+    });
+  }
+}
+
+/** Spotify answered with a 5xx, garbage, or dropped the connection. */
+export class UpstreamError extends OAuthError {
+  constructor(detail: string) {
+    super(502, 'upstream_error', 'Spotify Accounts returned an invalid response', { detail });
+  }
+}
+
+/** Spotify did not answer within `UPSTREAM_TIMEOUT_MS`. */
+export class UpstreamTimeoutError extends OAuthError {
+  constructor(timeoutMs: number) {
+    super(504, 'upstream_timeout', `Spotify Accounts did not answer within ${timeoutMs} ms`);
+  }
+}
+
+export class NotFoundError extends OAuthError {
+  constructor(description = 'No such route') {
+    super(404, 'not_found', description);
+  }
+}
+
+/** A feature whose configuration is missing: says which variable turns it on. */
+export class FeatureDisabledError extends OAuthError {
+  constructor(feature: string, variable: string) {
+    super(501, 'server_error', `${feature} is not configured on this server: set ${variable}`);
+  }
+}
+
+export class ServerError extends OAuthError {
+  constructor(detail?: string) {
+    super(500, 'server_error', 'The server could not handle the request', { detail });
+  }
+}

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { EnvironmentVariables, RawEnvironment } from './environment';
+
+/** The Spotify app the offline emulator registers; never valid at Spotify. */
+export const OFFLINE_CLIENT = {
+  clientId: 'offline-demo-client',
+  clientSecret: 'offline-demo-client-secret',
+} as const;
+
+/** Whether this start runs against the local emulator instead of Spotify. */
+export function needsOfflineSpotify(env: EnvironmentVariables): boolean {
+  // Validation already refused a production start without CLIENT_ID.
+  return env.CLIENT_ID === undefined;
+}
+
+export interface DevelopmentDefaults {
+  variables: RawEnvironment;
+  warnings: string[];
+}
+
+/**
+ * What a development start fills in: the emulator's credentials when there are none, and a
+ * throwaway ENCRYPTION_SECRET. Production never gets here without both (validation).
+ */
+export function developmentDefaults(env: EnvironmentVariables, offlineAccountsUrl?: string): DevelopmentDefaults {
+  const variables: RawEnvironment = {};
+  const warnings: string[] = [];
+  if (offlineAccountsUrl !== undefined) {
+    variables.CLIENT_ID = OFFLINE_CLIENT.clientId;
+    variables.CLIENT_SECRET = OFFLINE_CLIENT.clientSecret;
+    variables.SPOTIFY_ACCOUNTS_URL = offlineAccountsUrl;
+    warnings.push(
+      `OFFLINE MODE: CLIENT_ID is not set, so this service talks to a local Spotify Accounts emulator at ${offlineAccountsUrl}, NOT to Spotify. ` +
+        'Set CLIENT_ID and CLIENT_SECRET to use your Spotify app.',
+    );
+  }
+  if (env.ENCRYPTION_SECRET === undefined) {
+    variables.ENCRYPTION_SECRET = randomBytes(32).toString('base64url');
+    warnings.push(
+      'ENCRYPTION_SECRET is not set: generated a random one for this run. Refresh tokens issued now will not survive a restart ' +
+        'and will not work on other instances. Set ENCRYPTION_SECRET (32+ characters) to keep them.',
+    );
+  }
+  return { variables, warnings };
+}

@@ -1,0 +1,18 @@
+import { registerAs } from '@nestjs/config';
+import { EnvironmentVariables, parseList, validateEnvironment } from './environment';
+
+/** Key material: the current secret seals, previous ones still open (rotation logs nobody out). */
+export interface SecuritySettings {
+  encryptionSecret: string;
+  previousEncryptionSecrets: string[];
+}
+
+export function securitySettings(env: EnvironmentVariables): SecuritySettings {
+  return {
+    // Start-up fills in a generated secret outside production; validation demands one in production.
+    encryptionSecret: env.ENCRYPTION_SECRET ?? '',
+    previousEncryptionSecrets: parseList(env.ENCRYPTION_SECRET_PREVIOUS),
+  };
+}
+
+export const securityConfig = registerAs('security', () => securitySettings(validateEnvironment(process.env)));

@@ -1,0 +1,100 @@
+import { keyIdOf, Sealer } from './sealer';
+
+const CURRENT = 'current-secret-current-secret-current-secret';
+const PREVIOUS = 'previous-secret-previous-secret-previous-secret';
+const OTHER = 'another-deployment-secret-another-deployment';
+const CLIENT = 'client-id';
+const TOKEN = 'AQD-spotify-refresh-token_value';
+
+const sealer = (current = CURRENT, previous: string[] = [], purpose = 'refresh-token', binding = CLIENT) =>
+  new Sealer(purpose, binding, current, previous);
+
+/** Flips one bit of the decoded bytes at `offset` and re-encodes. */
+function flipByte(sealed: string, offset: number): string {
+  const bytes = Buffer.from(sealed, 'base64url');
+  bytes[offset] ^= 0x01;
+  return bytes.toString('base64url');
+}
+
+describe('Sealer', () => {
+  it('round-trips a token and reports the current key', () => {
+    const sealed = sealer().seal(TOKEN);
+    expect(sealed).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(sealed).not.toContain(TOKEN);
+    expect(sealer().open(sealed)).toEqual({ value: TOKEN, sealedWithCurrentKey: true, keyId: keyIdOf(CURRENT) });
+  });
+
+  it('uses a fresh IV each time, so equal tokens seal differently', () => {
+    expect(sealer().seal(TOKEN)).not.toEqual(sealer().seal(TOKEN));
+  });
+
+  it('lays out version 1, the key id, a 12-byte IV, the ciphertext and a 16-byte tag', () => {
+    const bytes = Buffer.from(sealer().seal(TOKEN), 'base64url');
+    expect(bytes[0]).toBe(1);
+    expect(bytes.subarray(1, 5).toString('hex')).toBe(keyIdOf(CURRENT));
+    expect(bytes.length).toBe(1 + 4 + 12 + Buffer.byteLength(TOKEN) + 16);
+  });
+
+  it('opens tokens sealed under a previous secret and says so', () => {
+    const sealedBefore = sealer(PREVIOUS).seal(TOKEN);
+    expect(sealer(CURRENT, [PREVIOUS]).open(sealedBefore)).toEqual({
+      value: TOKEN,
+      sealedWithCurrentKey: false,
+      keyId: keyIdOf(PREVIOUS),
+    });
+  });
+
+  it('refuses tokens of a secret that is no longer listed', () => {
+    expect(sealer(CURRENT).open(sealer(PREVIOUS).seal(TOKEN))).toBeUndefined();
+  });
+
+  it('refuses another deployment (other secret) and another Spotify app (other client id)', () => {
+    expect(sealer().open(sealer(OTHER).seal(TOKEN))).toBeUndefined();
+    expect(sealer().open(sealer(CURRENT, [], 'refresh-token', 'other-client').seal(TOKEN))).toBeUndefined();
+  });
+
+  it('keeps purposes apart: a session value never opens as a refresh token', () => {
+    expect(sealer().open(sealer(CURRENT, [], 'session').seal(TOKEN))).toBeUndefined();
+  });
+
+  const sealedLength = 1 + 4 + 12 + Buffer.byteLength(TOKEN) + 16;
+  const regions: Array<[string, number]> = [
+    ['version', 0],
+    ['key id', 2],
+    ['iv', 5],
+    ['iv end', 16],
+    ['ciphertext', 17],
+    ['ciphertext end', 17 + Buffer.byteLength(TOKEN) - 1],
+    ['tag', sealedLength - 16],
+    ['tag end', sealedLength - 1],
+  ];
+  it.each(regions)('refuses a token with a flipped %s byte', (_region, offset) => {
+    expect(sealer().open(flipByte(sealer().seal(TOKEN), offset))).toBeUndefined();
+  });
+
+  it('refuses every single-byte tamper, anywhere', () => {
+    const sealed = sealer().seal(TOKEN);
+    for (let offset = 0; offset < sealedLength; offset++) {
+      expect(sealer().open(flipByte(sealed, offset))).toBeUndefined();
+    }
+  });
+
+  it.each([
+    ['empty', ''],
+    ['not base64url', 'abc+def/=='],
+    ['too short', Buffer.alloc(20).toString('base64url')],
+    ['truncated', () => sealer().seal(TOKEN).slice(0, -4)],
+    ['extended', () => sealer().seal(TOKEN) + 'AAAA'],
+    ['huge', 'A'.repeat(100_000)],
+    ['a raw Spotify token', TOKEN],
+  ])('refuses %s input', (_name, input) => {
+    const text = typeof input === 'function' ? input() : input;
+    expect(sealer().open(text)).toBeUndefined();
+  });
+
+  it('derives a stable 4-byte key id per secret that reveals nothing of it', () => {
+    expect(keyIdOf(CURRENT)).toMatch(/^[0-9a-f]{8}$/);
+    expect(keyIdOf(CURRENT)).toBe(keyIdOf(CURRENT));
+    expect(keyIdOf(CURRENT)).not.toBe(keyIdOf(PREVIOUS));
+  });
+});

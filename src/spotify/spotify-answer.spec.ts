@@ -1,0 +1,70 @@
+import { AxiosError, CanceledError } from 'axios';
+import { OAuthError } from '../common/oauth.error';
+import { interpretTokenAnswer, interpretTransportFailure } from './spotify-answer';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+function failureOf(run: () => unknown): OAuthError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof OAuthError) return error;
+    throw error;
+  }
+  throw new Error('expected an OAuthError');
+}
+
+describe('interpretTokenAnswer', () => {
+  it('keeps Spotify fields and makes expires_in a number', () => {
+    const tokens = interpretTokenAnswer(
+      200,
+      JSON_TYPE,
+      JSON.stringify({ access_token: 'at', token_type: 'Bearer', expires_in: '3600', scope: 's', extra: true }),
+    );
+    expect(tokens).toEqual({ access_token: 'at', token_type: 'Bearer', expires_in: 3600, scope: 's', extra: true });
+  });
+
+  it.each<[string, number, string | undefined, string, number, string, Record<string, string>]>([
+    ['OAuth 400 passed through', 400, JSON_TYPE, '{"error":"invalid_grant","error_description":"Invalid authorization code"}', 400, 'invalid_grant', {}],
+    ['OAuth 401 passed through', 401, JSON_TYPE, '{"error":"invalid_client","error_description":"Invalid client"}', 401, 'invalid_client', {}],
+    ['rate limit', 429, JSON_TYPE, '{"error":{"status":429,"message":"API rate limit exceeded"}}', 429, 'temporarily_unavailable', { 'Retry-After': '7' }],
+    ['5xx', 503, 'text/html', '<html>down</html>', 502, 'upstream_error', {}],
+    ['500 with JSON', 500, JSON_TYPE, '{"error":"server_error"}', 502, 'upstream_error', {}],
+    ['non-JSON 200', 200, 'text/html', '<html>hi</html>', 502, 'upstream_error', {}],
+    ['truncated JSON', 200, JSON_TYPE, '{"access_token":"a', 502, 'upstream_error', {}],
+    ['JSON without token', 200, JSON_TYPE, '{"foo":1}', 502, 'upstream_error', {}],
+    ['JSON array', 200, JSON_TYPE, '[]', 502, 'upstream_error', {}],
+    ['no numeric expires_in', 200, JSON_TYPE, '{"access_token":"a","expires_in":"soon"}', 502, 'upstream_error', {}],
+    ['Web API error shape on 4xx', 401, JSON_TYPE, '{"error":{"status":401,"message":"No token"}}', 502, 'upstream_error', {}],
+    ['redirect', 302, JSON_TYPE, '{}', 502, 'upstream_error', {}],
+  ])('%s', (_case, status, type, body, expectedStatus, expectedError, expectedHeaders) => {
+    const error = failureOf(() => interpretTokenAnswer(status, type, body, '7'));
+    expect(error.status).toBe(expectedStatus);
+    expect(error.error).toBe(expectedError);
+    expect(error.headers).toEqual(expectedHeaders);
+  });
+
+  it('keeps Spotify\'s description of an OAuth error but bounds its length', () => {
+    const error = failureOf(() =>
+      interpretTokenAnswer(400, JSON_TYPE, JSON.stringify({ error: 'invalid_grant', error_description: 'x'.repeat(5000) })),
+    );
+    expect(error.description).toHaveLength(300);
+  });
+
+  it('never echoes an upstream body that is not OAuth-shaped', () => {
+    const error = failureOf(() => interpretTokenAnswer(500, 'text/html', '<html>secret stack</html>'));
+    expect(JSON.stringify(error.toBody())).not.toContain('secret stack');
+  });
+});
+
+describe('interpretTransportFailure', () => {
+  it('maps an abort (our deadline) to 504 upstream_timeout', () => {
+    const error = interpretTransportFailure(new CanceledError(), 1500);
+    expect([error.status, error.error, error.description]).toEqual([504, 'upstream_timeout', 'Spotify Accounts did not answer within 1500 ms']);
+  });
+
+  it.each(['ECONNREFUSED', 'ECONNRESET', 'ERR_BAD_RESPONSE'])('maps %s to 502 upstream_error', (code) => {
+    const error = interpretTransportFailure(new AxiosError('boom', code), 1500);
+    expect([error.status, error.error]).toEqual([502, 'upstream_error']);
+  });
+});

@@ -1,0 +1,83 @@
+import { AxiosError, isCancel } from 'axios';
+import {
+  OAuthError,
+  SpotifyGrantError,
+  TemporarilyUnavailableError,
+  UpstreamError,
+  UpstreamTimeoutError,
+} from '../common/oauth.error';
+import { SpotifyTokens } from './spotify-tokens';
+
+const OAUTH_ERROR_CODE = /^[a-z_]{1,64}$/;
+const MAX_DESCRIPTION_LENGTH = 300;
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function toTokens(body: unknown): SpotifyTokens {
+  if (!isRecord(body) || typeof body.access_token !== 'string' || body.access_token.length === 0) {
+    throw new UpstreamError('200 answer without an access_token');
+  }
+  const expiresIn = Number(body.expires_in);
+  if (!Number.isFinite(expiresIn)) {
+    throw new UpstreamError('200 answer without a numeric expires_in');
+  }
+  return {
+    ...body,
+    access_token: body.access_token,
+    token_type: typeof body.token_type === 'string' ? body.token_type : 'Bearer',
+    expires_in: expiresIn,
+  };
+}
+
+/** Spotify's OAuth errors are `{error, error_description}`; its Web API errors are not. */
+function toGrantError(status: number, body: unknown): OAuthError {
+  if (isRecord(body) && typeof body.error === 'string' && OAUTH_ERROR_CODE.test(body.error)) {
+    const description =
+      typeof body.error_description === 'string' ? body.error_description.slice(0, MAX_DESCRIPTION_LENGTH) : body.error;
+    return new SpotifyGrantError(status, body.error, description);
+  }
+  return new UpstreamError(`${status} answer that is not an OAuth error`);
+}
+
+/**
+ * Maps one answer of Spotify's token endpoint to tokens or to the `OAuthError` that
+ * DESIGN.md assigns it. Pure, so every row of the error table is unit-tested.
+ */
+export function interpretTokenAnswer(status: number, contentType: string | undefined, text: string, retryAfter?: string): SpotifyTokens {
+  if (status === 429) {
+    throw new TemporarilyUnavailableError(retryAfter);
+  }
+  if (status >= 500) {
+    throw new UpstreamError(`status ${status}`);
+  }
+  const body = contentType?.includes('json') ? parseJson(text) : undefined;
+  if (body === undefined) {
+    throw new UpstreamError(`status ${status} with a body that is not JSON`);
+  }
+  if (status === 200) {
+    return toTokens(body);
+  }
+  if (status >= 400) {
+    throw toGrantError(status, body);
+  }
+  throw new UpstreamError(`unexpected status ${status}`);
+}
+
+/** Maps a failed call (no answer at all) to timeout or upstream error. */
+export function interpretTransportFailure(error: unknown, timeoutMs: number): OAuthError {
+  if (isCancel(error)) {
+    return new UpstreamTimeoutError(timeoutMs);
+  }
+  const code = error instanceof AxiosError ? (error.code ?? error.message) : String(error);
+  return new UpstreamError(`transport: ${code}`);
+}

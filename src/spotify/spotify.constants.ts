@@ -1,0 +1,1 @@
+export const KEEP_ALIVE_ADAPTER = Symbol('spotify:keep-alive-adapter');

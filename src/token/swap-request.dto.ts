@@ -1,0 +1,22 @@
+import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+
+/** RFC 7636 §4.1: 43 to 128 unreserved characters. */
+export const CODE_VERIFIER_PATTERN = /^[A-Za-z0-9\-._~]{43,128}$/;
+
+/** `POST /swap`: what the Spotify iOS SDK's `tokenSwapURL` sends. Extra fields are stripped. */
+export class SwapRequestDto {
+  @IsString({ message: 'code must be a string' })
+  @IsNotEmpty({ message: 'code is required' })
+  @MaxLength(1024, { message: 'code must be at most 1024 characters' })
+  code!: string;
+
+  @IsOptional()
+  @IsString({ message: 'redirect_uri must be a string' })
+  @MaxLength(2048, { message: 'redirect_uri must be at most 2048 characters' })
+  redirect_uri?: string;
+
+  @IsOptional()
+  @IsString({ message: 'code_verifier must be a string' })
+  @Matches(CODE_VERIFIER_PATTERN, { message: 'code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636)' })
+  code_verifier?: string;
+}

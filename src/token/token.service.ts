@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { FeatureDisabledError, InvalidGrantError, InvalidRequestError } from '../common/oauth.error';
+import { spotifyConfig } from '../config/spotify.config';
+import { CryptoService } from '../crypto/crypto.service';
+import { SpotifyService } from '../spotify/spotify.service';
+import { SpotifyTokens } from '../spotify/spotify-tokens';
+import { RefreshRequestDto } from './refresh-request.dto';
+import { SwapRequestDto } from './swap-request.dto';
+
+/** The mobile SDK contract: codes become tokens, and refresh tokens only ever leave sealed. */
+@Injectable()
+export class TokenService {
+  constructor(
+    private readonly spotify: SpotifyService,
+    private readonly crypto: CryptoService,
+    @Inject(spotifyConfig.KEY) private readonly settings: ConfigType<typeof spotifyConfig>,
+  ) {}
+
+  async swap(request: SwapRequestDto): Promise<SpotifyTokens> {
+    const redirectUri = this.redirectUriFor(request.redirect_uri);
+    const tokens = await this.spotify.exchangeCode(request.code, redirectUri, request.code_verifier);
+    return this.withSealedRefreshToken(tokens, tokens.refresh_token);
+  }
+
+  async refresh(request: RefreshRequestDto): Promise<SpotifyTokens> {
+    const opened = this.crypto.open('refresh-token', request.refresh_token);
+    if (!opened) {
+      throw new InvalidGrantError();
+    }
+    const tokens = await this.spotify.refreshAccessToken(opened.value);
+    // Without a rotated token from Spotify, the caller's own token goes back resealed under the
+    // current secret: that is how clients migrate off a secret being retired.
+    return this.withSealedRefreshToken(tokens, tokens.refresh_token ?? opened.value);
+  }
+
+  private redirectUriFor(requested: string | undefined): string {
+    const allowed = this.settings.callbackUrls;
+    if (allowed.length === 0) {
+      throw new FeatureDisabledError('Token swap', 'CALLBACK_URL');
+    }
+    if (requested === undefined) {
+      return allowed[0];
+    }
+    if (!allowed.includes(requested)) {
+      throw new InvalidRequestError('redirect_uri is not one of the registered callback URLs');
+    }
+    return requested;
+  }
+
+  private withSealedRefreshToken(tokens: SpotifyTokens, refreshToken: string | undefined): SpotifyTokens {
+    if (refreshToken === undefined) {
+      return tokens;
+    }
+    return { ...tokens, refresh_token: this.crypto.seal('refresh-token', refreshToken) };
+  }
+}
