@@ -1,6 +1,6 @@
 import { NestApplicationOptions } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { BODY_LIMIT } from './common/body-limit';
+import { bodyParsers } from './common/body-parsers';
 
 /** Options for `NestFactory.create` and `createNestApplication` alike, so tests boot what production boots. */
 export const APPLICATION_OPTIONS: NestApplicationOptions = {
@@ -13,7 +13,6 @@ export function configureApplication(app: NestExpressApplication): NestExpressAp
   app.disable('x-powered-by');
   // ETags on token answers are wasted work: they are never cached (no-store).
   app.set('etag', false);
-  app.useBodyParser('json', { limit: BODY_LIMIT });
-  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
+  app.use(...bodyParsers());
   return app;
 }

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { AddressInfo } from 'node:net';
 import { AppModule } from './app.module';
 import { APPLICATION_OPTIONS, configureApplication } from './app.setup';
 import { ConfigurationError } from './config/configuration.error';
@@ -32,7 +33,7 @@ async function bootstrap(): Promise<void> {
   });
   configureApplication(app);
   await app.listen(port);
-  logger.log(`Listening on port ${port}`);
+  logger.log(`Listening on port ${(app.getHttpServer().address() as AddressInfo).port}`);
 
   let stopping = false;
   const stop = async (signal: string) => {

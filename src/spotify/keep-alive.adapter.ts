@@ -44,56 +44,56 @@ export function createKeepAliveAdapter(options: KeepAliveAdapterOptions): KeepAl
   const send = (config: InternalAxiosRequestConfig, url: URL, retryStaleSocket: boolean): Promise<AxiosResponse<string>> =>
     new Promise((resolve, reject) => {
       const signal = config.signal as AbortSignal | undefined;
-      if (signal?.aborted) {
-        reject(new CanceledError(undefined, config));
-        return;
-      }
-      const transport = url.protocol === 'https:' ? https : http;
-      const request = transport.request(url, {
+      const secure = url.protocol === 'https:';
+      const request = (secure ? https : http).request(url, {
         method: (config.method ?? 'get').toUpperCase(),
         headers: AxiosHeaders.from(config.headers).toJSON(true) as http.OutgoingHttpHeaders,
-        agent: url.protocol === 'https:' ? httpsAgent : httpAgent,
+        agent: secure ? httpsAgent : httpAgent,
       });
-      let answered = false;
-      const onAbort = () => request.destroy(new CanceledError(undefined, config));
-      signal?.addEventListener('abort', onAbort, { once: true });
+
+      // Exactly one outcome per call, whichever of abort, socket error or answer comes first.
+      let settled = false;
       const settle = (outcome: () => void) => {
+        if (settled) return;
+        settled = true;
         signal?.removeEventListener('abort', onAbort);
         outcome();
       };
+      const fail = (error: Error) =>
+        settle(() => {
+          request.destroy();
+          reject(error instanceof AxiosError ? error : AxiosError.from(error, (error as NodeJS.ErrnoException).code, config, request));
+        });
+      const onAbort = () => fail(new CanceledError(undefined, config, request));
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
 
       request.on('error', (error: NodeJS.ErrnoException) => {
-        if (error instanceof CanceledError) {
-          settle(() => reject(error));
-          return;
-        }
         // The upstream closed an idle socket just as we reused it: the request never reached
         // it, so one retry on a fresh socket is safe and invisible to the user.
-        if (retryStaleSocket && !answered && request.reusedSocket && STALE_SOCKET_CODES.has(error.code ?? '')) {
+        if (retryStaleSocket && request.reusedSocket && STALE_SOCKET_CODES.has(error.code ?? '')) {
           settle(() => resolve(send(config, url, false)));
           return;
         }
-        settle(() => reject(AxiosError.from(error, error.code, config, request)));
+        fail(error);
       });
 
       request.on('response', (response) => {
-        answered = true;
         const chunks: Buffer[] = [];
         let received = 0;
         response.on('data', (chunk: Buffer) => {
           received += chunk.length;
           if (received > options.maxResponseBytes) {
-            request.destroy(new AxiosError('Upstream answer too large', AxiosError.ERR_BAD_RESPONSE, config));
+            fail(new AxiosError('Upstream answer too large', AxiosError.ERR_BAD_RESPONSE, config, request));
             return;
           }
           chunks.push(chunk);
         });
-        response.on('error', (error) => request.destroy(error));
+        response.on('error', fail);
+        response.on('close', () => {
+          if (!response.complete) fail(new AxiosError('Upstream answer truncated', AxiosError.ERR_BAD_RESPONSE, config, request));
+        });
         response.on('end', () => {
-          if (!response.complete) {
-            request.destroy(new AxiosError('Upstream answer truncated', AxiosError.ERR_BAD_RESPONSE, config));
-            return;
-          }
           const answer: AxiosResponse<string> = {
             data: Buffer.concat(chunks).toString('utf8'),
             status: response.statusCode ?? 0,
@@ -102,12 +102,11 @@ export function createKeepAliveAdapter(options: KeepAliveAdapterOptions): KeepAl
             config,
             request,
           };
-          const accepted = config.validateStatus ? config.validateStatus(answer.status) : true;
-          settle(() =>
-            accepted
-              ? resolve(answer)
-              : reject(new AxiosError(`Status ${answer.status}`, AxiosError.ERR_BAD_RESPONSE, config, request, answer)),
-          );
+          if (config.validateStatus && !config.validateStatus(answer.status)) {
+            fail(new AxiosError(`Status ${answer.status}`, AxiosError.ERR_BAD_RESPONSE, config, request, answer));
+            return;
+          }
+          settle(() => resolve(answer));
         });
       });
 

@@ -5,9 +5,10 @@ export const CODE_VERIFIER_PATTERN = /^[A-Za-z0-9\-._~]{43,128}$/;
 
 /** `POST /swap`: what the Spotify iOS SDK's `tokenSwapURL` sends. Extra fields are stripped. */
 export class SwapRequestDto {
+  // class-validator checks the decorator nearest the property first: required, then type, then size.
+  @MaxLength(1024, { message: 'code must be at most 1024 characters' })
   @IsString({ message: 'code must be a string' })
   @IsNotEmpty({ message: 'code is required' })
-  @MaxLength(1024, { message: 'code must be at most 1024 characters' })
   code!: string;
 
   @IsOptional()

@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import { MAIN_JS, spawnService, waitForOutput } from './support/service-process';
+
+const SECRET = 'startup-test-encryption-secret-0123456789';
+
+describe('Starting the compiled service (node dist/main.js)', () => {
+  beforeAll(() => {
+    if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run npm run build first (npm test does)`);
+  });
+
+  it('exits 1 with one message naming every bad variable', async () => {
+    const service = spawnService({
+      NODE_ENV: 'production',
+      CLIENT_ID: 'id',
+      CLIENT_SECRET: 'secret',
+      ENCRYPTION_SECRET: 'too-short',
+      SPOTIFY_ACCOUNTS_URL: 'accounts.spotify.com',
+      UPSTREAM_TIMEOUT_MS: 'fast',
+    });
+    expect(await service.exited).toBe(1);
+    const output = service.output();
+    expect(output).toContain('Invalid configuration (3 problems)');
+    expect(output).toContain('ENCRYPTION_SECRET must be at least 32 characters');
+    expect(output).toContain('SPOTIFY_ACCOUNTS_URL must be an absolute http(s) URL');
+    expect(output).toContain('UPSTREAM_TIMEOUT_MS must be a whole number');
+    expect(output).not.toContain('    at '); // no stack trace
+  });
+
+  it('refuses to start in production without Spotify credentials or a secret', async () => {
+    const service = spawnService({ NODE_ENV: 'production' });
+    expect(await service.exited).toBe(1);
+    expect(service.output()).toContain('CLIENT_ID and CLIENT_SECRET are required when NODE_ENV=production');
+    expect(service.output()).toContain('ENCRYPTION_SECRET is required when NODE_ENV=production');
+  });
+
+  it('starts offline against the emulator without credentials, warns loudly, and exits 0 on SIGTERM', async () => {
+    const service = spawnService({ PORT: '0', ENCRYPTION_SECRET: SECRET, CALLBACK_URL: 'myapp://callback' });
+    try {
+      await waitForOutput(service, /Listening on port/);
+      expect(service.output()).toMatch(/OFFLINE MODE: .*local Spotify Accounts emulator at http:\/\/127\.0\.0\.1:\d+, NOT to Spotify/);
+      expect(service.output()).not.toContain('ENCRYPTION_SECRET is not set');
+    } finally {
+      service.child.kill('SIGTERM');
+    }
+    expect(await service.exited).toBe(0);
+  });
+
+  it('generates a throwaway ENCRYPTION_SECRET outside production, saying tokens will not survive a restart', async () => {
+    const service = spawnService({ PORT: '0' });
+    try {
+      await waitForOutput(service, /Listening on port/);
+      expect(service.output()).toContain('Refresh tokens issued now will not survive a restart');
+    } finally {
+      service.child.kill('SIGINT');
+    }
+    expect(await service.exited).toBe(0);
+  });
+});

@@ -1,0 +1,33 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+/** The compiled service, started as production starts it: `node dist/main.js`. */
+export const MAIN_JS = join(__dirname, '..', '..', 'dist', 'main.js');
+
+export interface ServiceProcess {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves with the exit code (or the signal's name) once the process has ended. */
+  exited: Promise<number | string>;
+}
+
+/** Starts `node dist/main.js` with exactly `env` (plus PATH), capturing stdout and stderr. */
+export function spawnService(env: Record<string, string>, cwd = join(__dirname, '..', '..')): ServiceProcess {
+  const child = spawn(process.execPath, [MAIN_JS], { env: { PATH: process.env.PATH ?? '', ...env }, cwd, stdio: 'pipe' });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  return { child, output: () => output, exited };
+}
+
+/** Waits until the service's output matches `pattern`, or fails after `timeoutMs`. */
+export async function waitForOutput(service: ServiceProcess, pattern: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const match = service.output().match(pattern);
+    if (match) return match;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`Timed out waiting for ${pattern} in:\n${service.output()}`);
+}

@@ -1,0 +1,57 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { AddressInfo } from 'node:net';
+import { AppModule } from '../../src/app.module';
+import { APPLICATION_OPTIONS, configureApplication } from '../../src/app.setup';
+import { RawEnvironment } from '../../src/config/environment';
+
+export const TEST_CLIENT = { clientId: 'test-client-id', clientSecret: 'test-client-secret' };
+export const TEST_SECRET = 'test-encryption-secret-0123456789abcdef';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs `build` with exactly `env` as the process environment, then puts the old one back.
+ * Configuration is read while the module compiles, so each app keeps the env it was built with.
+ */
+export async function withEnvironment<T>(env: RawEnvironment, build: () => Promise<T>): Promise<T> {
+  const saved = process.env;
+  process.env = { ...env };
+  try {
+    return await build();
+  } finally {
+    process.env = saved;
+  }
+}
+
+/** Boots the real AppModule the way main.ts does, listening on a free port. */
+export async function startTestApp(env: RawEnvironment): Promise<TestApp> {
+  const app = await withEnvironment(env, async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot()] }).compile();
+    const created = moduleRef.createNestApplication<NestExpressApplication>(APPLICATION_OPTIONS);
+    configureApplication(created);
+    await created.listen(0, '127.0.0.1');
+    return created;
+  });
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
+
+/** The environment of a service pointed at an emulator, for the given client. */
+export function serviceEnvironment(accountsUrl: string, overrides: RawEnvironment = {}): RawEnvironment {
+  return {
+    NODE_ENV: 'test',
+    CLIENT_ID: TEST_CLIENT.clientId,
+    CLIENT_SECRET: TEST_CLIENT.clientSecret,
+    SPOTIFY_ACCOUNTS_URL: accountsUrl,
+    ENCRYPTION_SECRET: TEST_SECRET,
+    CALLBACK_URL: 'myapp://callback,myapp://other-callback',
+    UPSTREAM_TIMEOUT_MS: '1000',
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  };
+}

@@ -1,0 +1,379 @@
+import { createHash } from 'node:crypto';
+import request from 'supertest';
+import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
+import { EmulatorFault } from '../src/emulator/emulator.types';
+import { MOBILE_CALLBACK, OTHER_MOBILE_CALLBACK, startEmulator } from './support/emulator';
+import { serviceEnvironment, startTestApp, TEST_CLIENT, TestApp } from './support/test-app';
+
+const UPSTREAM_TIMEOUT_MS = 1000;
+const BASIC = `Basic ${Buffer.from(`${TEST_CLIENT.clientId}:${TEST_CLIENT.clientSecret}`).toString('base64')}`;
+const VERIFIER = 'v'.repeat(43) + '-._~0123456789';
+
+function challengeOf(verifier: string): string {
+  return createHash('sha256').update(verifier).digest('base64url');
+}
+
+function expectNoStore(response: request.Response): void {
+  expect(response.headers['cache-control']).toBe('no-store');
+  expect(response.headers['pragma']).toBe('no-cache');
+}
+
+describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
+  let emulator: SpotifyEmulator;
+  let service: TestApp;
+  let http: () => request.Agent;
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    service = await startTestApp(serviceEnvironment(emulator.url, { UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS) }));
+    http = () => request.agent(service.url);
+  });
+
+  afterAll(async () => {
+    await service.close();
+    await emulator.stop();
+  });
+
+  beforeEach(() => {
+    emulator.clearFaults();
+    emulator.clearRequests();
+    emulator.rotateRefreshTokens = false;
+  });
+
+  /** A sealed refresh token, issued the way a client gets one: through /swap. */
+  async function sealedRefreshToken(): Promise<string> {
+    const response = await http().post('/swap').type('form').send({ code: emulator.mintCode({ redirectUri: MOBILE_CALLBACK }) });
+    expect(response.status).toBe(200);
+    return response.body.refresh_token as string;
+  }
+
+  describe('POST /swap', () => {
+    it('swaps an iOS SDK form request and authenticates to Spotify with Basic', async () => {
+      const code = emulator.mintCode({ redirectUri: MOBILE_CALLBACK, scope: 'user-read-private streaming' });
+      const response = await http()
+        .post('/swap')
+        .type('form')
+        .send({ code, client_id: 'ignored-by-the-service', grant_type: 'authorization_code' });
+
+      expect(response.status).toBe(200);
+      expectNoStore(response);
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(response.body).toEqual({
+        access_token: expect.any(String),
+        token_type: 'Bearer',
+        expires_in: 3600,
+        scope: 'user-read-private streaming',
+        refresh_token: expect.stringMatching(/^[A-Za-z0-9_-]{40,}$/),
+      });
+
+      const [received] = emulator.requests;
+      expect(received.path).toBe('/api/token');
+      expect(received.headers.authorization).toBe(BASIC);
+      expect(received.headers['content-type']).toBe('application/x-www-form-urlencoded');
+      expect(received.form).toEqual({ grant_type: 'authorization_code', code, redirect_uri: MOBILE_CALLBACK });
+    });
+
+    it('hands out the refresh token sealed, never as Spotify issued it', async () => {
+      const response = await http().post('/swap').type('form').send({ code: emulator.mintCode({ redirectUri: MOBILE_CALLBACK }) });
+      const raw = emulator.requests.length; // the swap itself
+      expect(raw).toBe(1);
+      const sealed = response.body.refresh_token as string;
+      const refreshed = await http().post('/refresh').type('form').send({ refresh_token: sealed });
+      const spotifySaw = emulator.requests[1].form.refresh_token;
+      expect(refreshed.status).toBe(200);
+      expect(spotifySaw).toMatch(/.+/);
+      expect(sealed).not.toContain(spotifySaw);
+    });
+
+    it('swaps a JSON request on the alias /api/token', async () => {
+      const code = emulator.mintCode({ redirectUri: MOBILE_CALLBACK });
+      const response = await http().post('/api/token').send({ code });
+      expect(response.status).toBe(200);
+      expect(typeof response.body.access_token).toBe('string');
+      expect(typeof response.body.expires_in).toBe('number');
+    });
+
+    it('uses a redirect_uri from the body when it is one of CALLBACK_URL', async () => {
+      const code = emulator.mintCode({ redirectUri: OTHER_MOBILE_CALLBACK });
+      const response = await http().post('/swap').type('form').send({ code, redirect_uri: OTHER_MOBILE_CALLBACK });
+      expect(response.status).toBe(200);
+      expect(emulator.requests[0].form.redirect_uri).toBe(OTHER_MOBILE_CALLBACK);
+    });
+
+    it('refuses a redirect_uri outside CALLBACK_URL without calling Spotify', async () => {
+      const code = emulator.mintCode({ redirectUri: MOBILE_CALLBACK });
+      const response = await http().post('/swap').type('form').send({ code, redirect_uri: 'https://evil.example/cb' });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({
+        error: 'invalid_request',
+        error_description: 'redirect_uri is not one of the registered callback URLs',
+      });
+      expect(emulator.requests).toHaveLength(0);
+    });
+
+    it('forwards a PKCE code_verifier, which the emulator checks', async () => {
+      const code = emulator.mintCode({ redirectUri: MOBILE_CALLBACK, codeChallenge: challengeOf(VERIFIER) });
+      const response = await http().post('/swap').type('form').send({ code, code_verifier: VERIFIER });
+      expect(response.status).toBe(200);
+      expect(emulator.requests[0].form.code_verifier).toBe(VERIFIER);
+    });
+
+    it('passes on Spotify\'s verdict on a wrong PKCE verifier', async () => {
+      const code = emulator.mintCode({ redirectUri: MOBILE_CALLBACK, codeChallenge: challengeOf(VERIFIER) });
+      const response = await http().post('/swap').type('form').send({ code, code_verifier: 'w'.repeat(43) });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({ error: 'invalid_grant', error_description: 'code_verifier was incorrect' });
+    });
+
+    it('passes a used code through as Spotify\'s 400 invalid_grant', async () => {
+      const code = emulator.mintCode({ redirectUri: MOBILE_CALLBACK });
+      expect((await http().post('/swap').type('form').send({ code })).status).toBe(200);
+      const replay = await http().post('/swap').type('form').send({ code });
+      expect(replay.status).toBe(400);
+      expectNoStore(replay);
+      expect(replay.body).toEqual({ error: 'invalid_grant', error_description: 'Invalid authorization code' });
+    });
+  });
+
+  describe('POST /refresh', () => {
+    it('refreshes without rotation and hands back a working token resealed', async () => {
+      const sealed = await sealedRefreshToken();
+      const response = await http().post('/refresh').type('form').send({ refresh_token: sealed });
+
+      expect(response.status).toBe(200);
+      expectNoStore(response);
+      expect(response.body).toEqual({
+        access_token: expect.any(String),
+        token_type: 'Bearer',
+        expires_in: 3600,
+        scope: expect.any(String),
+        refresh_token: expect.stringMatching(/^[A-Za-z0-9_-]+$/),
+      });
+      expect(response.body.refresh_token).not.toBe(sealed);
+      const again = await http().post('/refresh').type('form').send({ refresh_token: response.body.refresh_token });
+      expect(again.status).toBe(200);
+      // Both refreshes presented the same Spotify token: nothing rotated.
+      expect(emulator.requests[1].form.refresh_token).toBe(emulator.requests[2].form.refresh_token);
+      expect(emulator.requests[1].headers.authorization).toBe(BASIC);
+    });
+
+    it('keeps Spotify\'s rotated refresh token, sealed, and the old one stops working', async () => {
+      emulator.rotateRefreshTokens = true;
+      const sealed = await sealedRefreshToken();
+      const first = await http().post('/refresh').send({ refresh_token: sealed });
+      expect(first.status).toBe(200);
+      const second = await http().post('/refresh').send({ refresh_token: first.body.refresh_token });
+      expect(second.status).toBe(200);
+      expect(emulator.requests[2].form.refresh_token).not.toBe(emulator.requests[1].form.refresh_token);
+      const stale = await http().post('/refresh').send({ refresh_token: sealed });
+      expect(stale.status).toBe(400);
+      expect(stale.body).toEqual({ error: 'invalid_grant', error_description: 'Refresh token revoked' });
+    });
+
+    it('passes a revoked refresh token through as Spotify\'s 400', async () => {
+      const sealed = await sealedRefreshToken();
+      await http().post('/refresh').send({ refresh_token: sealed });
+      emulator.revokeRefreshToken(emulator.requests[1].form.refresh_token);
+      const response = await http().post('/api/refresh_token').type('form').send({ refresh_token: sealed });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({ error: 'invalid_grant', error_description: 'Refresh token revoked' });
+    });
+  });
+
+  describe('Spotify failures map to DESIGN.md statuses in bounded time', () => {
+    const faults: Array<[string, EmulatorFault, number, string]> = [
+      ['5xx with HTML', { kind: 'status', status: 503, body: '<html>down</html>', contentType: 'text/html' }, 502, 'upstream_error'],
+      ['500 empty', { kind: 'status', status: 500, body: '' }, 502, 'upstream_error'],
+      ['truncated JSON', { kind: 'truncated' }, 502, 'upstream_error'],
+      ['non-JSON 200', { kind: 'non-json' }, 502, 'upstream_error'],
+      ['JSON without a token', { kind: 'garbage-json' }, 502, 'upstream_error'],
+      ['no answer at all', { kind: 'hang' }, 504, 'upstream_timeout'],
+      ['an answer too slow', { kind: 'latency', ms: UPSTREAM_TIMEOUT_MS + 500 }, 504, 'upstream_timeout'],
+    ];
+
+    it.each(faults)('%s → %i %s', async (_name, fault, status, error) => {
+      const sealed = await sealedRefreshToken();
+      emulator.injectFault(fault);
+      const started = Date.now();
+      const response = await http().post('/refresh').type('form').send({ refresh_token: sealed });
+      expect(Date.now() - started).toBeLessThan(UPSTREAM_TIMEOUT_MS + 1000);
+      expect(response.status).toBe(status);
+      expect(response.body).toEqual({ error, error_description: expect.any(String) });
+      expect(JSON.stringify(response.body)).not.toMatch(/html|<|stack/i);
+    });
+
+    it('rate limiting → 429 temporarily_unavailable with Spotify\'s Retry-After', async () => {
+      const sealed = await sealedRefreshToken();
+      emulator.injectFault({ kind: 'rate-limit', retryAfterSeconds: 17 });
+      const response = await http().post('/refresh').type('form').send({ refresh_token: sealed });
+      expect(response.status).toBe(429);
+      expect(response.headers['retry-after']).toBe('17');
+      expect(response.body.error).toBe('temporarily_unavailable');
+    });
+
+    it('a reset on a reused pooled socket is retried once, invisibly', async () => {
+      const sealed = await sealedRefreshToken(); // warms a pooled keep-alive socket
+      emulator.injectFault({ kind: 'reset' }, 1);
+      const response = await http().post('/refresh').type('form').send({ refresh_token: sealed });
+      expect(response.status).toBe(200);
+      expect(emulator.requests.filter((received) => received.path === '/api/token')).toHaveLength(3);
+    });
+
+    it('a reset that persists → 502 upstream_error after one retry', async () => {
+      const sealed = await sealedRefreshToken();
+      emulator.injectFault({ kind: 'reset' }, 3);
+      const response = await http().post('/refresh').type('form').send({ refresh_token: sealed });
+      expect(response.status).toBe(502);
+      expect(response.body.error).toBe('upstream_error');
+      emulator.clearFaults();
+    });
+
+    it('connection refused → 502 upstream_error', async () => {
+      const down = await startEmulator();
+      const downUrl = down.url;
+      await down.stop();
+      const isolated = await startTestApp(serviceEnvironment(downUrl));
+      try {
+        const sealed = await sealedRefreshToken();
+        const response = await request(isolated.url).post('/refresh').type('form').send({ refresh_token: sealed });
+        expect(response.status).toBe(502);
+        expect(response.body.error).toBe('upstream_error');
+      } finally {
+        await isolated.close();
+      }
+    });
+
+    it('stays healthy after every fault', async () => {
+      const sealed = await sealedRefreshToken();
+      expect((await http().post('/refresh').type('form').send({ refresh_token: sealed })).status).toBe(200);
+    });
+  });
+
+  describe('bad input gets a 4xx OAuth error, never a 500', () => {
+    const tenKilobytes = 'a'.repeat(10 * 1024);
+    const oneMegabyte = 'a'.repeat(1024 * 1024);
+
+    type Send = (agent: request.Agent) => request.Test;
+    const cases: Array<[string, Send, number, string]> = [
+      ['swap without code', (a) => a.post('/swap').type('form').send({ client_id: 'x' }), 400, 'code is required'],
+      ['swap with empty code', (a) => a.post('/swap').type('form').send({ code: '' }), 400, 'code is required'],
+      ['swap with a numeric JSON code', (a) => a.post('/swap').send({ code: 42 }), 400, 'code must be a string'],
+      ['swap with a 10 KB code', (a) => a.post('/swap').type('form').send({ code: tenKilobytes }), 400, 'code must be at most 1024 characters'],
+      ['swap with a 1 MB code', (a) => a.post('/swap').type('form').send({ code: oneMegabyte }), 413, 'Request body is larger than 16kb'],
+      ['swap with a bad code_verifier', (a) => a.post('/swap').type('form').send({ code: 'c', code_verifier: 'short' }), 400, 'code_verifier must be 43 to 128 characters'],
+      ['swap as text/plain', (a) => a.post('/swap').type('text/plain').send('code=abc'), 400, 'Content-Type must be application/x-www-form-urlencoded or application/json'],
+      ['swap without a body', (a) => a.post('/swap'), 400, 'Content-Type must be'],
+      ['swap with malformed JSON', (a) => a.post('/swap').type('json').send('{"code":'), 400, 'Request body is not valid JSON'],
+      ['swap with a JSON array', (a) => a.post('/swap').type('json').send('[1,2]'), 400, 'code'],
+      ['refresh without token', (a) => a.post('/refresh').type('form').send({}), 400, 'refresh_token is required'],
+      ['refresh with empty token', (a) => a.post('/refresh').send({ refresh_token: '' }), 400, 'refresh_token is required'],
+      ['refresh with a 10 KB token', (a) => a.post('/refresh').type('form').send({ refresh_token: tenKilobytes }), 400, 'refresh_token must be at most 4096 characters'],
+      ['refresh with a 1 MB token', (a) => a.post('/refresh').send({ refresh_token: oneMegabyte }), 413, 'Request body is larger than 16kb'],
+      ['refresh with a raw Spotify token', (a) => a.post('/refresh').type('form').send({ refresh_token: 'AQBrawSpotifyToken' }), 400, 'Invalid refresh token'],
+      ['refresh with an object', (a) => a.post('/refresh').send({ refresh_token: { $ne: 1 } }), 400, 'refresh_token must be a string'],
+      ['an unknown route', (a) => a.get('/nope'), 404, 'No such route'],
+      ['GET on /swap', (a) => a.get('/swap'), 404, 'No such route'],
+    ];
+
+    it.each(cases)('%s → %i', async (_name, send, status, description) => {
+      const response = await send(http());
+      expect(response.status).toBe(status);
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(response.body.error).toBe(status === 404 ? 'not_found' : status === 400 && description === 'Invalid refresh token' ? 'invalid_grant' : 'invalid_request');
+      expect(response.body.error_description).toContain(description);
+      expect(emulator.requests).toHaveLength(0);
+    });
+
+    const tamper = (sealed: string, offset: number) => {
+      const bytes = Buffer.from(sealed, 'base64url');
+      bytes[offset] ^= 0x20;
+      return bytes.toString('base64url');
+    };
+    const tamperings: Array<[string, (sealed: string) => string]> = [
+      ['version byte flipped', (s) => tamper(s, 0)],
+      ['key id flipped', (s) => tamper(s, 3)],
+      ['IV flipped', (s) => tamper(s, 10)],
+      ['ciphertext flipped', (s) => tamper(s, 20)],
+      ['tag flipped', (s) => tamper(s, Buffer.from(s, 'base64url').length - 1)],
+      ['truncated', (s) => s.slice(0, s.length - 10)],
+      ['extended', (s) => `${s}AAAA`],
+      ['not base64url', (s) => `${s.slice(0, -2)}+/`],
+    ];
+
+    it.each(tamperings)('a sealed token with %s → 400 invalid_grant, Spotify not called', async (_name, damage) => {
+      const sealed = await sealedRefreshToken();
+      emulator.clearRequests();
+      const response = await http().post('/refresh').type('form').send({ refresh_token: damage(sealed) });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({ error: 'invalid_grant', error_description: 'Invalid refresh token' });
+      expect(emulator.requests).toHaveLength(0);
+    });
+
+    it('another deployment\'s token → 400 invalid_grant', async () => {
+      const other = await startTestApp(serviceEnvironment(emulator.url, { ENCRYPTION_SECRET: 'another-deployment-secret-0123456789' }));
+      try {
+        const code = emulator.mintCode({ redirectUri: MOBILE_CALLBACK });
+        const foreign = (await request(other.url).post('/swap').type('form').send({ code })).body.refresh_token as string;
+        const response = await http().post('/refresh').type('form').send({ refresh_token: foreign });
+        expect(response.status).toBe(400);
+        expect(response.body.error).toBe('invalid_grant');
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('still serves normally after all of that', async () => {
+      const sealed = await sealedRefreshToken();
+      expect((await http().post('/refresh').type('form').send({ refresh_token: sealed })).status).toBe(200);
+    });
+  });
+});
+
+describe('Rotating ENCRYPTION_SECRET logs nobody out', () => {
+  const OLD = 'the-old-encryption-secret-0123456789';
+  const NEW = 'the-new-encryption-secret-0123456789';
+  let emulator: SpotifyEmulator;
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  afterAll(() => emulator.stop());
+
+  it('opens a token sealed under a previous secret and hands back one sealed under the current', async () => {
+    const before = await startTestApp(serviceEnvironment(emulator.url, { ENCRYPTION_SECRET: OLD }));
+    const code = emulator.mintCode({ redirectUri: MOBILE_CALLBACK });
+    const oldToken = (await request(before.url).post('/swap').type('form').send({ code })).body.refresh_token as string;
+    await before.close();
+
+    const rotated = await startTestApp(serviceEnvironment(emulator.url, { ENCRYPTION_SECRET: NEW, ENCRYPTION_SECRET_PREVIOUS: OLD }));
+    const retiredOnly = await startTestApp(serviceEnvironment(emulator.url, { ENCRYPTION_SECRET: NEW }));
+    try {
+      expect((await request(retiredOnly.url).post('/refresh').type('form').send({ refresh_token: oldToken })).status).toBe(400);
+
+      const response = await request(rotated.url).post('/refresh').type('form').send({ refresh_token: oldToken });
+      expect(response.status).toBe(200);
+      const migrated = response.body.refresh_token as string;
+      // Once the old secret is dropped, only the migrated token still works.
+      const afterDrop = await request(retiredOnly.url).post('/refresh').type('form').send({ refresh_token: migrated });
+      expect(afterDrop.status).toBe(200);
+    } finally {
+      await rotated.close();
+      await retiredOnly.close();
+    }
+  });
+});
+
+describe('/swap without CALLBACK_URL', () => {
+  it('answers 501 server_error naming the variable to set', async () => {
+    const emulator = await startEmulator();
+    const service = await startTestApp(serviceEnvironment(emulator.url, { CALLBACK_URL: '' }));
+    try {
+      const response = await request(service.url).post('/swap').type('form').send({ code: 'abc' });
+      expect(response.status).toBe(501);
+      expect(response.body).toEqual({ error: 'server_error', error_description: 'Token swap is not configured on this server: set CALLBACK_URL' });
+    } finally {
+      await service.close();
+      await emulator.stop();
+    }
+  });
+});
