@@ -1,20 +1,43 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
+import { bodyParsers } from './common/body-parsers';
+import { AuthModule } from './auth/auth.module';
 import { OAuthExceptionFilter } from './common/oauth-exception.filter';
+import { browserConfig } from './config/browser.config';
 import { validateEnvironment } from './config/environment';
 import { httpConfig } from './config/http.config';
 import { securityConfig } from './config/security.config';
 import { spotifyConfig } from './config/spotify.config';
+import { DemoModule } from './demo/demo.module';
+import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { rateLimitConfig } from './config/rate-limit.config';
 import { TokenModule } from './token/token.module';
+
+export interface AppOptions {
+  /** Where logs go instead of stdout; tests read every line from it. */
+  logDestination?: DestinationStream;
+}
 
 /**
  * The application. `forRoot()` reads and validates the environment when it is called, not
  * when this file is imported, so each test (or instance) gets the configuration it set up.
  */
 @Module({})
-export class AppModule {
-  static forRoot(): DynamicModule {
+export class AppModule implements NestModule {
+  /**
+   * Body parsers run as module middleware, after the request logger (which a deeper module
+   * registers first), so a refused body still gets its access line and request id.
+   */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(...bodyParsers()).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  }
+
+  static forRoot(options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -23,9 +46,15 @@ export class AppModule {
           // `.env` is loaded by main.ts before validation, so tests never pick up a developer's file.
           ignoreEnvFile: true,
           validate: validateEnvironment,
-          load: [spotifyConfig, securityConfig, httpConfig],
+          load: [spotifyConfig, securityConfig, httpConfig, rateLimitConfig, browserConfig],
         }),
+        LoggingModule.forRoot(options.logDestination),
+        MetricsModule,
+        HealthModule,
+        RateLimitModule,
         TokenModule,
+        AuthModule,
+        DemoModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: OAuthExceptionFilter }],
     };

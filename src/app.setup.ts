@@ -1,18 +1,52 @@
 import { NestApplicationOptions } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { bodyParsers } from './common/body-parsers';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import type { Server } from 'node:http';
+import { httpConfig } from './config/http.config';
+import { ReadinessService } from './health/readiness.service';
+import { httpMetrics } from './metrics/http-metrics.middleware';
+import { MetricsService } from './metrics/metrics.service';
 
 /** Options for `NestFactory.create` and `createNestApplication` alike, so tests boot what production boots. */
 export const APPLICATION_OPTIONS: NestApplicationOptions = {
-  // Our own parsers below carry the body limit; Nest's defaults would accept 100 KB.
+  // AppModule mounts its own parsers (after the request logger) with the 16 KiB limit.
   bodyParser: false,
+  // Start-up logs wait for pino instead of going to Nest's console logger.
+  bufferLogs: true,
 };
+
+/** While draining, every answer closes its connection, so keep-alive clients move to another instance. */
+function closeConnectionsWhileDraining(readiness: ReadinessService) {
+  return (_request: Request, response: Response, next: NextFunction) => {
+    if (readiness.isShuttingDown) response.setHeader('Connection', 'close');
+    next();
+  };
+}
 
 /** Everything about the HTTP layer that modules cannot express. Called by main.ts and by e2e specs. */
 export function configureApplication(app: NestExpressApplication): NestExpressApplication {
-  app.disable('x-powered-by');
+  const settings = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', settings.trustProxy);
   // ETags on token answers are wasted work: they are never cached (no-store).
   app.set('etag', false);
-  app.use(...bodyParsers());
+  app.use(httpMetrics(app.get(MetricsService)));
+  app.use(closeConnectionsWhileDraining(app.get(ReadinessService)));
+  app.use(
+    helmet({
+      // An API: nothing here is meant to be framed, embedded or to run scripts. Pages that
+      // need more (the offline demo) set their own policy.
+      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+      crossOriginResourcePolicy: { policy: 'same-site' },
+    }),
+  );
+
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = settings.keepAliveTimeoutMs;
+  // Must exceed keepAliveTimeout, or Node may cut a balancer's request that arrives at the edge.
+  server.headersTimeout = settings.keepAliveTimeoutMs + 1000;
   return app;
 }

@@ -1,51 +1,56 @@
-import { Logger } from '@nestjs/common';
+import './config/preload';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
 import { AddressInfo } from 'node:net';
 import { AppModule } from './app.module';
 import { APPLICATION_OPTIONS, configureApplication } from './app.setup';
+import { browserSettings } from './config/browser.config';
 import { ConfigurationError } from './config/configuration.error';
 import { developmentDefaults, needsOfflineSpotify } from './config/development-defaults';
-import { loadEnvFile } from './config/env-file';
-import { parseList, validateEnvironment } from './config/environment';
+import { configurationWarnings, parseList, validateEnvironment } from './config/environment';
 import { httpSettings } from './config/http.config';
+import { drainAndClose } from './health/graceful-shutdown';
 import { OfflineSpotify, startOfflineSpotify } from './offline-spotify';
 
-const logger = new Logger('Bootstrap');
-
 async function bootstrap(): Promise<void> {
-  loadEnvFile();
   // Validate before Nest starts: a bad environment must exit 1 with one message, not abort.
   const env = validateEnvironment(process.env);
-  const port = httpSettings(env).port;
+  const settings = httpSettings(env);
 
   let offline: OfflineSpotify | undefined;
   if (needsOfflineSpotify(env)) {
-    offline = await startOfflineSpotify([`http://127.0.0.1:${port}/callback`, ...parseList(env.CALLBACK_URL ?? env.CALLBACK_URI)]);
+    offline = await startOfflineSpotify([
+      browserSettings(env).redirectUri,
+      ...parseList(env.CALLBACK_URL ?? env.CALLBACK_URI),
+    ]);
   }
   const defaults = developmentDefaults(env, offline?.url);
   Object.assign(process.env, defaults.variables);
-  defaults.warnings.forEach((warning) => logger.warn(warning));
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
     ...APPLICATION_OPTIONS,
     abortOnError: false,
   });
   configureApplication(app);
-  await app.listen(port);
-  logger.log(`Listening on port ${(app.getHttpServer().address() as AddressInfo).port}`);
+  const logger = app.get(Logger);
+  [...configurationWarnings(env), ...defaults.warnings].forEach((warning) => logger.warn(warning, 'Bootstrap'));
+  await app.listen(settings.port);
+  logger.log(`Listening on port ${(app.getHttpServer().address() as AddressInfo).port}`, 'Bootstrap');
 
+  // Our own handlers, not enableShutdownHooks(): that re-raises the signal and the process
+  // would die by signal instead of exiting 0 after a clean drain.
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    logger.log(`${signal} received: shutting down`);
-    await app.close();
+    logger.log(`${signal} received`, 'Shutdown');
+    await drainAndClose(app, settings, logger);
     await offline?.stop();
     process.exit(0);
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', (signal) => void stop(signal));
+  process.on('SIGINT', (signal) => void stop(signal));
 }
 
 bootstrap().catch((error: unknown) => {

@@ -13,6 +13,7 @@ describe('Starting the compiled service (node dist/main.js)', () => {
       NODE_ENV: 'production',
       CLIENT_ID: 'id',
       CLIENT_SECRET: 'secret',
+      CALLBACK_URL: 'myapp://callback',
       ENCRYPTION_SECRET: 'too-short',
       SPOTIFY_ACCOUNTS_URL: 'accounts.spotify.com',
       UPSTREAM_TIMEOUT_MS: 'fast',
@@ -52,6 +53,19 @@ describe('Starting the compiled service (node dist/main.js)', () => {
       expect(service.output()).toContain('Refresh tokens issued now will not survive a restart');
     } finally {
       service.child.kill('SIGINT');
+    }
+    expect(await service.exited).toBe(0);
+  });
+
+  it('warns once and runs without New Relic when the key is set but the agent is not installed', async () => {
+    const service = spawnService({ PORT: '0', ENCRYPTION_SECRET: SECRET, NEW_RELIC_LICENSE_KEY: 'nr-license-key-value' });
+    try {
+      await waitForOutput(service, /Listening on port/);
+      const warnings = service.output().match(/newrelic package is not installed/g) ?? [];
+      expect(warnings).toHaveLength(1);
+      expect(service.output()).not.toContain('nr-license-key-value');
+    } finally {
+      service.child.kill('SIGTERM');
     }
     expect(await service.exited).toBe(0);
   });

@@ -191,7 +191,7 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       ['an answer too slow', { kind: 'latency', ms: UPSTREAM_TIMEOUT_MS + 500 }, 504, 'upstream_timeout'],
     ];
 
-    it.each(faults)('%s → %i %s', async (_name, fault, status, error) => {
+    it.each(faults)('%s → %s %s', async (_name, fault, status, error) => {
       const sealed = await sealedRefreshToken();
       emulator.injectFault(fault);
       const started = Date.now();
@@ -275,7 +275,7 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       ['GET on /swap', (a) => a.get('/swap'), 404, 'No such route'],
     ];
 
-    it.each(cases)('%s → %i', async (_name, send, status, description) => {
+    it.each(cases)('%s', async (_name, send, status, description) => {
       const response = await send(http());
       expect(response.status).toBe(status);
       expect(response.headers['content-type']).toMatch(/^application\/json/);

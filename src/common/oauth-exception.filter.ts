@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import {
   InvalidRequestError,
   NotFoundError,
+  NotReadyError,
   OAuthError,
   RequestTooLargeError,
   ServerError,
@@ -43,6 +44,8 @@ export function toOAuthError(exception: unknown): OAuthError {
     const status = exception.getStatus();
     if (status === HttpStatus.NOT_FOUND) return new NotFoundError();
     if (status === HttpStatus.PAYLOAD_TOO_LARGE) return new RequestTooLargeError(BODY_LIMIT);
+    // Terminus answers a failed readiness check with 503.
+    if (status === HttpStatus.SERVICE_UNAVAILABLE) return new NotReadyError();
     if (status >= 400 && status < 500) {
       return new OAuthError(status, 'invalid_request', 'The request is not valid', { detail: exception.message });
     }

@@ -100,3 +100,55 @@ export class ServerError extends OAuthError {
     super(500, 'server_error', 'The server could not handle the request', { detail });
   }
 }
+
+/** This service is rate limiting the caller. */
+export class SlowDownError extends OAuthError {
+  constructor(retryAfterSeconds: number) {
+    super(429, 'slow_down', 'Too many requests from this client; retry later', {
+      headers: { 'Retry-After': String(Math.max(1, retryAfterSeconds)) },
+    });
+  }
+}
+
+/** The instance is not taking traffic (shutting down). */
+export class NotReadyError extends OAuthError {
+  constructor() {
+    super(503, 'temporarily_unavailable', 'This instance is not ready to serve');
+  }
+}
+
+/** `/login` asked for a scope Spotify does not know. */
+export class InvalidScopeError extends OAuthError {
+  constructor(description: string) {
+    super(400, 'invalid_scope', description);
+  }
+}
+
+/**
+ * The browser came back to `/callback` without a login state this service issued and can
+ * still accept. One code for every cause, so a probe learns nothing; the detail is for logs.
+ */
+/** Why a login's state was refused; a metric label, so a fixed set. */
+export type StateFailureReason = 'missing' | 'invalid' | 'expired' | 'mismatch';
+
+const STATE_FAILURE_DETAILS: Record<StateFailureReason, string> = {
+  missing: 'no state cookie',
+  invalid: 'state cookie does not open',
+  expired: 'state cookie expired',
+  mismatch: 'state does not match the state cookie',
+};
+
+export class StateMismatchError extends OAuthError {
+  constructor(readonly reason: StateFailureReason) {
+    super(400, 'state_mismatch', 'The login state is missing, expired or does not match: start again at /login', {
+      detail: STATE_FAILURE_DETAILS[reason],
+    });
+  }
+}
+
+/** Spotify sent the browser back with an error instead of a code, e.g. the user pressed Deny. */
+export class AuthorizationRefusedError extends OAuthError {
+  constructor(error: string) {
+    super(403, error, 'The authorization request was not approved');
+  }
+}

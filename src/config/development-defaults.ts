@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { offlineDemoPageUrl } from './browser.config';
 import { EnvironmentVariables, RawEnvironment } from './environment';
 
 /** The Spotify app the offline emulator registers; never valid at Spotify. */
@@ -33,6 +34,14 @@ export function developmentDefaults(env: EnvironmentVariables, offlineAccountsUr
       `OFFLINE MODE: CLIENT_ID is not set, so this service talks to a local Spotify Accounts emulator at ${offlineAccountsUrl}, NOT to Spotify. ` +
         'Set CLIENT_ID and CLIENT_SECRET to use your Spotify app.',
     );
+    if (env.FINAL_URI === undefined) {
+      // A newcomer can click through /login without writing a landing page first.
+      variables.FINAL_URI = offlineDemoPageUrl(env);
+      warnings.push(
+        `OFFLINE DEMO: open ${new URL('/login', variables.FINAL_URI).href} in a browser to log in through the emulator; ` +
+          `FINAL_URI is not set, so you land on the demo page ${variables.FINAL_URI}.`,
+      );
+    }
   }
   if (env.ENCRYPTION_SECRET === undefined) {
     variables.ENCRYPTION_SECRET = randomBytes(32).toString('base64url');

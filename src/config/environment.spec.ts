@@ -1,5 +1,5 @@
 import { ConfigurationError } from './configuration.error';
-import { parseList, RawEnvironment, validateEnvironment } from './environment';
+import { configurationWarnings, parseList, RawEnvironment, validateEnvironment } from './environment';
 
 const SECRET = 'x'.repeat(32);
 const VALID: RawEnvironment = {
@@ -48,6 +48,18 @@ describe('validateEnvironment', () => {
     ['conflicting alias', { CALLBACK_URL: 'a://x', CALLBACK_URI: 'b://y' }, 'CALLBACK_URL and CALLBACK_URI are both set and differ'],
     ['production without client', { NODE_ENV: 'production', ENCRYPTION_SECRET: SECRET }, 'CLIENT_ID and CLIENT_SECRET are required when NODE_ENV=production'],
     ['production without secret', { NODE_ENV: 'production', CLIENT_ID: 'a', CLIENT_SECRET: 'b' }, 'ENCRYPTION_SECRET is required when NODE_ENV=production'],
+    ['relative redirect URI', { REDIRECT_URI: '/callback' }, 'REDIRECT_URI must be an absolute http(s) URL'],
+    ['custom-scheme redirect URI', { REDIRECT_URI: 'myapp://callback' }, 'REDIRECT_URI must be an absolute http(s) URL'],
+    ['redirect URI with a fragment', { REDIRECT_URI: 'https://swap.example.com/callback#x' }, 'REDIRECT_URI must be an absolute http(s) URL without a #fragment'],
+    ['relative final URI', { FINAL_URI: 'https://app.example.com/ok,/done' }, 'FINAL_URI entry "/done" must be an absolute http(s) URL'],
+    ['final URI with a fragment', { FINAL_URI: 'https://app.example.com/ok#tokens' }, 'FINAL_URI entry "https://app.example.com/ok#tokens" must be an absolute http(s) URL without a #fragment'],
+    ['final URI with credentials', { FINAL_URI: 'https://u:p@app.example.com/ok' }, 'without a #fragment or credentials'],
+    ['javascript final URI', { FINAL_URI: 'javascript:alert(1)' }, 'FINAL_URI entry "javascript:alert(1)" must be an absolute http(s) URL'],
+    ['state cookie name with a space', { STATEKEY: 'auth state' }, 'STATEKEY must be a cookie name'],
+    ['state cookie name with a semicolon', { STATEKEY: 'a;b' }, 'STATEKEY must be a cookie name'],
+    ['token delivery', { TOKEN_DELIVERY: 'hash' }, 'TOKEN_DELIVERY must be fragment (default, RFC 9700) or query'],
+    ['unknown scope', { SCOPES: 'user-read-private user-read-everything' }, 'SCOPES has scopes Spotify does not know: user-read-everything'],
+    ['production with neither feature', { NODE_ENV: 'production', CLIENT_ID: 'a', CLIENT_SECRET: 'b', ENCRYPTION_SECRET: SECRET }, 'Set CALLBACK_URL (token swap for mobile apps), FINAL_URI (browser login) or both'],
   ])('names the problem: %s', (_case, env, message) => {
     expect(problemsOf(env).join('\n')).toContain(message);
   });
@@ -71,5 +83,27 @@ describe('parseList', () => {
     [' a , b ,, c ', ['a', 'b', 'c']],
   ])('parseList(%j) is %j', (input, expected) => {
     expect(parseList(input)).toEqual(expected);
+  });
+});
+
+describe('configurationWarnings', () => {
+  const PRODUCTION: RawEnvironment = { NODE_ENV: 'production', CLIENT_ID: 'id', CLIENT_SECRET: 'secret', ENCRYPTION_SECRET: SECRET };
+
+  it.each<[string, RawEnvironment, string[]]>([
+    ['production with both features', { ...PRODUCTION, CALLBACK_URL: 'myapp://cb', FINAL_URI: 'https://app.example.com/ok' }, []],
+    ['production without FINAL_URI', { ...PRODUCTION, CALLBACK_URL: 'myapp://cb' }, ['FINAL_URI is not set: browser login is off and /login answers 501']],
+    ['production without CALLBACK_URL', { ...PRODUCTION, FINAL_URI: 'https://app.example.com/ok' }, ['CALLBACK_URL is not set: token swap is off and /swap answers 501']],
+    ['development without either (offline demo)', {}, []],
+    ['the default REDIRECT_URI', { PORT: '8080' }, []],
+    ['a loopback http REDIRECT_URI', { REDIRECT_URI: 'http://127.0.0.1:5000/callback' }, []],
+    ['an IPv6 loopback http REDIRECT_URI', { REDIRECT_URI: 'http://[::1]:5000/callback' }, []],
+    ['an https REDIRECT_URI', { REDIRECT_URI: 'https://swap.example.com/callback' }, []],
+    ['a localhost REDIRECT_URI', { REDIRECT_URI: 'http://localhost:5000/callback' }, ['REDIRECT_URI uses localhost, which Spotify refuses for new apps']],
+    ['an https localhost REDIRECT_URI', { REDIRECT_URI: 'https://localhost/callback' }, ['REDIRECT_URI uses localhost']],
+    ['plain http on a public host', { REDIRECT_URI: 'http://swap.example.com/callback' }, ['REDIRECT_URI uses plain http on swap.example.com']],
+  ])('%s', (_case, env, expected) => {
+    const warnings = configurationWarnings(validateEnvironment(env));
+    expect(warnings).toHaveLength(expected.length);
+    expected.forEach((start, index) => expect(warnings[index]).toContain(start));
   });
 });

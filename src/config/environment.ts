@@ -4,6 +4,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  Matches,
   Max,
   Min,
   MinLength,
@@ -11,6 +12,8 @@ import {
   ValidationError,
 } from 'class-validator';
 import { ConfigurationError } from './configuration.error';
+import { resolveSecretFiles } from './secret-files';
+import { splitScopes, unknownScopes } from '../spotify/spotify-scopes';
 
 /** The raw environment: what `process.env` or a test hands in. */
 export type RawEnvironment = Record<string, string | undefined>;
@@ -110,6 +113,74 @@ export class EnvironmentVariables {
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   @emptyAsUnset()
   LOG_LEVEL?: string;
+
+  /** Express `trust proxy`: `true`, a hop count, `loopback`, or a comma list of addresses/CIDRs. */
+  @IsOptional()
+  @IsString()
+  @emptyAsUnset()
+  TRUST_PROXY?: string;
+
+  @IsOptional()
+  @wholeNumber('KEEP_ALIVE_TIMEOUT_MS', 1000, 3_600_000)
+  @toInteger()
+  KEEP_ALIVE_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @wholeNumber('SHUTDOWN_DELAY_MS', 0, 600_000)
+  @toInteger()
+  SHUTDOWN_DELAY_MS?: number;
+
+  @IsOptional()
+  @wholeNumber('SHUTDOWN_GRACE_MS', 0, 600_000)
+  @toInteger()
+  SHUTDOWN_GRACE_MS?: number;
+
+  @IsOptional()
+  @IsString()
+  @emptyAsUnset()
+  CORS_ORIGINS?: string;
+
+  @IsOptional()
+  @wholeNumber('RATE_LIMIT_PER_MINUTE', 1, 1_000_000)
+  @toInteger()
+  RATE_LIMIT_PER_MINUTE?: number;
+
+  @IsOptional()
+  @IsString()
+  @emptyAsUnset()
+  REDIS_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @emptyAsUnset()
+  NEW_RELIC_LICENSE_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  @emptyAsUnset()
+  REDIRECT_URI?: string;
+
+  @IsOptional()
+  @IsString()
+  @emptyAsUnset()
+  FINAL_URI?: string;
+
+  @IsOptional()
+  @Matches(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, {
+    message: "STATEKEY must be a cookie name: letters, digits and !#$%&'*+-.^_`|~ only (default spotify_auth_state)",
+  })
+  @emptyAsUnset()
+  STATEKEY?: string;
+
+  @IsOptional()
+  @IsIn(['fragment', 'query'], { message: 'TOKEN_DELIVERY must be fragment (default, RFC 9700) or query' })
+  @emptyAsUnset()
+  TOKEN_DELIVERY?: string;
+
+  @IsOptional()
+  @IsString()
+  @emptyAsUnset()
+  SCOPES?: string;
 }
 
 /** Comma-separated list, blanks dropped. */
@@ -169,7 +240,116 @@ function crossFieldProblems(env: EnvironmentVariables): string[] {
       problems.push(`ENCRYPTION_SECRET_PREVIOUS entry ${index + 1} must be at least ${MIN_SECRET_LENGTH} characters`);
     }
   }
+  problems.push(...operationsProblems(env));
+  problems.push(...browserLoginProblems(env));
   return problems;
+}
+
+function operationsProblems(env: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  if (env.TRUST_PROXY !== undefined && parseTrustProxy(env.TRUST_PROXY) === undefined) {
+    problems.push(
+      'TRUST_PROXY must be true, false, a hop count (e.g. 1), loopback, or a comma list of addresses/CIDRs (e.g. 10.0.0.0/8)',
+    );
+  }
+  for (const origin of parseList(env.CORS_ORIGINS)) {
+    if (!isHttpUrl(origin) || new URL(origin).origin !== origin) {
+      problems.push(`CORS_ORIGINS entry "${origin}" must be an origin: scheme, host and port only, e.g. https://app.example.com`);
+    }
+  }
+  if (env.REDIS_URL !== undefined && !/^rediss?:\/\/./.test(env.REDIS_URL)) {
+    problems.push('REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379');
+  }
+  if (
+    env.SHUTDOWN_DELAY_MS !== undefined &&
+    env.SHUTDOWN_GRACE_MS !== undefined &&
+    env.SHUTDOWN_DELAY_MS > env.SHUTDOWN_GRACE_MS
+  ) {
+    problems.push('SHUTDOWN_DELAY_MS must not exceed SHUTDOWN_GRACE_MS (the grace period includes the delay)');
+  }
+  return problems;
+}
+
+/** A page the browser is sent to with tokens: the service writes the fragment, so none may be there already. */
+function isLandingPageUrl(value: string): boolean {
+  if (!isHttpUrl(value)) return false;
+  const url = new URL(value);
+  return !value.includes('#') && url.username === '' && url.password === '';
+}
+
+function browserLoginProblems(env: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  if (env.REDIRECT_URI !== undefined && (!isHttpUrl(env.REDIRECT_URI) || env.REDIRECT_URI.includes('#'))) {
+    problems.push(
+      'REDIRECT_URI must be an absolute http(s) URL without a #fragment: this service\'s /callback as registered in the Spotify dashboard, e.g. https://swap.example.com/callback',
+    );
+  }
+  for (const uri of parseList(env.FINAL_URI)) {
+    if (!isLandingPageUrl(uri)) {
+      problems.push(`FINAL_URI entry "${uri}" must be an absolute http(s) URL without a #fragment or credentials, e.g. https://app.example.com/logged-in`);
+    }
+  }
+  const unknown = unknownScopes(splitScopes(env.SCOPES ?? ''));
+  if (unknown.length > 0) {
+    problems.push(
+      `SCOPES has scopes Spotify does not know: ${unknown.join(', ')} (see https://developer.spotify.com/documentation/web-api/concepts/scopes)`,
+    );
+  }
+  if (env.NODE_ENV === 'production' && env.CALLBACK_URL === undefined && env.CALLBACK_URI === undefined && env.FINAL_URI === undefined) {
+    problems.push(
+      'Set CALLBACK_URL (token swap for mobile apps), FINAL_URI (browser login) or both: with neither, NODE_ENV=production would serve no feature',
+    );
+  }
+  return problems;
+}
+
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * What a valid configuration still gets wrong, for start-up warnings: features turned off in
+ * production, and a REDIRECT_URI that Spotify will refuse to register.
+ */
+export function configurationWarnings(env: EnvironmentVariables): string[] {
+  const warnings: string[] = [];
+  const swapConfigured = env.CALLBACK_URL !== undefined || env.CALLBACK_URI !== undefined;
+  if (env.NODE_ENV === 'production' && swapConfigured !== (env.FINAL_URI !== undefined)) {
+    warnings.push(
+      swapConfigured
+        ? 'FINAL_URI is not set: browser login is off and /login answers 501. Set it to your web app\'s page to turn it on.'
+        : 'CALLBACK_URL is not set: token swap is off and /swap answers 501. Set it to your mobile app\'s redirect URI to turn it on.',
+    );
+  }
+  if (env.REDIRECT_URI !== undefined && isHttpUrl(env.REDIRECT_URI)) {
+    const { protocol, hostname } = new URL(env.REDIRECT_URI);
+    if (hostname === 'localhost') {
+      warnings.push(
+        'REDIRECT_URI uses localhost, which Spotify refuses for new apps: use the loopback address instead, e.g. http://127.0.0.1:5000/callback',
+      );
+    } else if (protocol === 'http:' && !isLoopbackHost(hostname)) {
+      warnings.push(
+        `REDIRECT_URI uses plain http on ${hostname}: Spotify accepts http only for loopback addresses (127.0.0.1, [::1]), so serve this service over https`,
+      );
+    }
+  }
+  return warnings;
+}
+
+const TRUST_PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const ADDRESS_OR_CIDR = /^[0-9a-fA-F:.]+(\/\d{1,3})?$/;
+
+/**
+ * TRUST_PROXY as Express wants it; `undefined` when it is not a value Express understands.
+ * Without it, `X-Forwarded-*` is ignored: a client could otherwise pick its own IP (and rate limit).
+ */
+export function parseTrustProxy(value: string | undefined): boolean | number | string | undefined {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = parseList(value);
+  const valid = entries.length > 0 && entries.every((entry) => TRUST_PROXY_NAMES.has(entry) || ADDRESS_OR_CIDR.test(entry));
+  return valid ? entries.join(',') : undefined;
 }
 
 /**
@@ -177,8 +357,13 @@ function crossFieldProblems(env: EnvironmentVariables): string[] {
  * @throws ConfigurationError naming each bad or missing variable and how to fix it.
  */
 export function validateEnvironment(raw: RawEnvironment): EnvironmentVariables {
-  const env = plainToInstance(EnvironmentVariables, raw, { excludeExtraneousValues: false });
-  const problems = [...messagesOf(validateSync(env, { stopAtFirstError: true })), ...crossFieldProblems(env)];
+  const secrets = resolveSecretFiles(raw);
+  const env = plainToInstance(EnvironmentVariables, secrets.env, { excludeExtraneousValues: false });
+  const problems = [
+    ...secrets.problems,
+    ...messagesOf(validateSync(env, { stopAtFirstError: true })),
+    ...crossFieldProblems(env),
+  ];
   if (problems.length > 0) {
     throw new ConfigurationError(problems);
   }

@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { EnvironmentVariables, validateEnvironment } from './environment';
+import { EnvironmentVariables, parseList, parseTrustProxy, validateEnvironment } from './environment';
 
 /** How this service listens and logs. */
 export interface HttpSettings {
@@ -7,6 +7,19 @@ export interface HttpSettings {
   production: boolean;
   accessLog: boolean;
   logLevel: string;
+  /** Express `trust proxy`; false ignores `X-Forwarded-*`. */
+  trustProxy: boolean | number | string;
+  /**
+   * Idle keep-alive sockets from clients are kept this long. Above load balancers' idle
+   * timeouts (AWS ALB and nginx: 60 s), so a balancer never reuses a socket we just closed.
+   */
+  keepAliveTimeoutMs: number;
+  /** After SIGTERM: stay up, not ready, this long so balancers stop sending before we stop listening. */
+  shutdownDelayMs: number;
+  /** After SIGTERM: the most time in-flight requests get before connections are cut. */
+  shutdownGraceMs: number;
+  /** Origins allowed to call the token routes from a browser. */
+  corsOrigins: string[];
 }
 
 export function httpSettings(env: EnvironmentVariables): HttpSettings {
@@ -15,6 +28,12 @@ export function httpSettings(env: EnvironmentVariables): HttpSettings {
     production: env.NODE_ENV === 'production',
     accessLog: env.ACCESS_LOG !== 'off',
     logLevel: env.LOG_LEVEL ?? 'info',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY) ?? false,
+    keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS ?? 65_000,
+    // A developer's Ctrl-C should not wait for a load balancer that is not there.
+    shutdownDelayMs: env.SHUTDOWN_DELAY_MS ?? (env.NODE_ENV === 'production' ? 5_000 : 0),
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 25_000,
+    corsOrigins: parseList(env.CORS_ORIGINS),
   };
 }
 

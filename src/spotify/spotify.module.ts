@@ -2,12 +2,13 @@ import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { spotifyConfig } from '../config/spotify.config';
+import { MetricsModule } from '../metrics/metrics.module';
 import { createKeepAliveAdapter } from './keep-alive.adapter';
 import { SpotifyService } from './spotify.service';
 import { KEEP_ALIVE_ADAPTER } from './spotify.constants';
 
 @Module({
-  imports: [HttpModule.register({ maxRedirects: 0 })],
+  imports: [HttpModule.register({ maxRedirects: 0 }), MetricsModule],
   providers: [
     SpotifyService,
     {

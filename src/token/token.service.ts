@@ -3,6 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { FeatureDisabledError, InvalidGrantError, InvalidRequestError } from '../common/oauth.error';
 import { spotifyConfig } from '../config/spotify.config';
 import { CryptoService } from '../crypto/crypto.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { SpotifyService } from '../spotify/spotify.service';
 import { SpotifyTokens } from '../spotify/spotify-tokens';
 import { RefreshRequestDto } from './refresh-request.dto';
@@ -14,6 +15,7 @@ export class TokenService {
   constructor(
     private readonly spotify: SpotifyService,
     private readonly crypto: CryptoService,
+    private readonly metrics: MetricsService,
     @Inject(spotifyConfig.KEY) private readonly settings: ConfigType<typeof spotifyConfig>,
   ) {}
 
@@ -25,6 +27,7 @@ export class TokenService {
 
   async refresh(request: RefreshRequestDto): Promise<SpotifyTokens> {
     const opened = this.crypto.open('refresh-token', request.refresh_token);
+    this.metrics.countRefreshTokenOpen(opened ? (opened.sealedWithCurrentKey ? 'current' : 'previous') : 'failed');
     if (!opened) {
       throw new InvalidGrantError();
     }

@@ -11,9 +11,12 @@ export interface ServiceProcess {
   exited: Promise<number | string>;
 }
 
-/** Starts `node dist/main.js` with exactly `env` (plus PATH), capturing stdout and stderr. */
+/**
+ * Starts `node dist/main.js` in `cwd` (the repository, or a copy laid out like the container
+ * image) with exactly `env` (plus PATH), capturing stdout and stderr.
+ */
 export function spawnService(env: Record<string, string>, cwd = join(__dirname, '..', '..')): ServiceProcess {
-  const child = spawn(process.execPath, [MAIN_JS], { env: { PATH: process.env.PATH ?? '', ...env }, cwd, stdio: 'pipe' });
+  const child = spawn(process.execPath, [join(cwd, 'dist', 'main.js')], { env: { PATH: process.env.PATH ?? '', ...env }, cwd, stdio: 'pipe' });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -1,7 +1,7 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { AddressInfo } from 'node:net';
-import { AppModule } from '../../src/app.module';
+import { AppModule, AppOptions } from '../../src/app.module';
 import { APPLICATION_OPTIONS, configureApplication } from '../../src/app.setup';
 import { RawEnvironment } from '../../src/config/environment';
 
@@ -29,9 +29,9 @@ export async function withEnvironment<T>(env: RawEnvironment, build: () => Promi
 }
 
 /** Boots the real AppModule the way main.ts does, listening on a free port. */
-export async function startTestApp(env: RawEnvironment): Promise<TestApp> {
+export async function startTestApp(env: RawEnvironment, options: AppOptions = {}): Promise<TestApp> {
   const app = await withEnvironment(env, async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot()] }).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(options)] }).compile();
     const created = moduleRef.createNestApplication<NestExpressApplication>(APPLICATION_OPTIONS);
     configureApplication(created);
     await created.listen(0, '127.0.0.1');
@@ -52,6 +52,8 @@ export function serviceEnvironment(accountsUrl: string, overrides: RawEnvironmen
     CALLBACK_URL: 'myapp://callback,myapp://other-callback',
     UPSTREAM_TIMEOUT_MS: '1000',
     LOG_LEVEL: 'silent',
+    // Specs make hundreds of calls from 127.0.0.1; the rate-limit spec sets its own limit.
+    RATE_LIMIT_PER_MINUTE: '100000',
     ...overrides,
   };
 }

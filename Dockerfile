@@ -1,0 +1,34 @@
+# syntax=docker/dockerfile:1
+# Spotify Token Swap: docker build -t spotify-token-swap .
+# Pin NODE_IMAGE to a digest (node:20-bookworm-slim@sha256:...) for reproducible builds.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# Build stage: dev dependencies (Nest CLI, TypeScript) compile src/ to dist/ and stay here.
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# No install scripts: nothing the build needs has one, and it keeps third-party code from running here.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY nest-cli.json tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+# Runtime stage: production dependencies and the compiled service, nothing else
+# (test/image-layout.e2e-spec.ts starts exactly this layout without an engine).
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# Code and dependencies stay owned by root: the service cannot rewrite itself.
+USER node
+EXPOSE 5000
+# Readiness, not liveness: a draining instance (SIGTERM received) reports unhealthy at once.
+# Node's own fetch, because the slim image has no curl or wget.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 5000) + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Exec form: node is PID 1 and receives SIGTERM itself, drains in-flight requests and exits 0
+# (a shell in between would swallow the signal). Give it more than SHUTDOWN_GRACE_MS (25 s) to stop:
+# docker stop -t 35, compose stop_grace_period, Kubernetes terminationGracePeriodSeconds.
+CMD ["node", "dist/main.js"]

@@ -1,0 +1,258 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSelfSignedCert } from '../src/emulator/self-signed-cert';
+import type { BaselineReady } from './control';
+import { runLoad } from './load';
+import {
+  EmulatorControl,
+  exitOf,
+  forkScript,
+  freePort,
+  killChildren,
+  ProcessStats,
+  spawnProgram,
+  stopChildren,
+  waitForPort,
+} from './processes';
+import { checkTargets, Measurement, renderChecks, renderTable, Route, Row, Target } from './report';
+
+/** Compiled to dist/bench/bench/: the repository root is three levels up. */
+const ROOT = join(__dirname, '..', '..', '..');
+const CALLBACK_URL = 'benchapp://callback';
+const CLIENT = { clientId: 'bench-client-id', clientSecret: 'bench-client-secret', redirectUris: [CALLBACK_URL] };
+/** The load shape the throughput and memory targets are judged on, repeated ABAB. */
+const HEADLINE = { latencyMs: 0, route: 'refresh' as Route, connections: 64 };
+
+interface Settings {
+  durationS: number;
+  warmupS: number;
+  connections: number[];
+  latenciesMs: number[];
+  repeats: number;
+}
+
+function numbers(name: string, fallback: string, min: number): number[] {
+  const raw = process.env[name] ?? fallback;
+  const values = raw.split(',').map((item) => Number(item.trim()));
+  if (values.length === 0 || values.some((value) => !Number.isInteger(value) || value < min)) {
+    throw new Error(`${name} must be a comma list of whole numbers ≥ ${min}, got "${raw}"`);
+  }
+  return values;
+}
+
+function readSettings(): Settings {
+  return {
+    durationS: numbers('BENCH_DURATION_S', '5', 1)[0],
+    warmupS: numbers('BENCH_WARMUP_S', '3', 0)[0],
+    connections: numbers('BENCH_CONNECTIONS', '1,16,64', 1),
+    latenciesMs: numbers('BENCH_LATENCIES_MS', '0,20', 0),
+    repeats: numbers('BENCH_REPEATS', '3', 1)[0],
+  };
+}
+
+interface Runner {
+  name: Target;
+  url: string;
+  stats: ProcessStats;
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+async function postForm(url: string, body: string): Promise<Record<string, unknown>> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`POST ${url} answered ${response.status}: ${text}`);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+async function bench(settings: Settings, workDir: string): Promise<{ rows: Row[]; exhaustedCodes: number }> {
+  const cert = createSelfSignedCert();
+  const caFile = join(workDir, 'emulator-ca.pem');
+  writeFileSync(caFile, cert.cert);
+
+  const emulatorChild = forkScript(join(__dirname, 'emulator-process.js'), { PATH: process.env.PATH }, 'emulator');
+  const emulator = new EmulatorControl(emulatorChild);
+  const emulatorDied = exitOf(emulatorChild, 'emulator');
+  emulatorDied.catch(() => undefined);
+  const accountsUrl = await Promise.race([emulator.send({ type: 'start', tls: cert, client: CLIENT }), emulatorDied]);
+
+  // Both programs get the same configuration and trust the throwaway CA the same way.
+  const env = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    ACCESS_LOG: 'off',
+    LOG_LEVEL: 'warn',
+    CLIENT_ID: CLIENT.clientId,
+    CLIENT_SECRET: CLIENT.clientSecret,
+    SPOTIFY_ACCOUNTS_URL: accountsUrl,
+    ENCRYPTION_SECRET: randomBytes(32).toString('base64url'),
+    CALLBACK_URL,
+    NODE_EXTRA_CA_CERTS: caFile,
+  };
+  const servicePort = await freePort();
+  // All load comes from one client IP: the per-IP limit must not be what the bench measures.
+  const serviceEnv = { ...env, PORT: String(servicePort), RATE_LIMIT_PER_MINUTE: '1000000' };
+  // Node flags for both programs alike, e.g. `--cpu-prof` to see where the time goes.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg.length > 0);
+  const service = spawnProgram([...nodeArgs, join(ROOT, 'dist', 'main.js')], serviceEnv, 'service');
+  const baseline = forkScript(join(__dirname, 'raw-baseline.js'), env, 'baseline', nodeArgs);
+  const died = Promise.race([emulatorDied, exitOf(service.child, 'service', service.output), exitOf(baseline, 'baseline')]);
+  died.catch(() => undefined);
+  const guard = <T>(work: Promise<T>): Promise<T> => Promise.race([work, died]);
+
+  const [ready] = (await guard(once(baseline, 'message'))) as [BaselineReady];
+  await guard(waitForPort(servicePort, 20_000));
+  const runners: Runner[] = [
+    { name: 'service', url: `http://127.0.0.1:${servicePort}`, stats: new ProcessStats(service.child.pid ?? 0) },
+    { name: 'baseline', url: `http://127.0.0.1:${ready.port}`, stats: new ProcessStats(baseline.pid ?? 0) },
+  ];
+
+  // One sealed token serves every /refresh: both programs seal with the same class, key and client id.
+  const [code] = await guard(emulator.send({ type: 'mint', count: 1, redirectUri: CALLBACK_URL }));
+  const sealed = String((await guard(postForm(`${runners[0].url}/swap`, `code=${code}`))).refresh_token);
+  for (const runner of runners) {
+    await guard(postForm(`${runner.url}/refresh`, `refresh_token=${sealed}`));
+    const [fresh] = await guard(emulator.send({ type: 'mint', count: 1, redirectUri: CALLBACK_URL }));
+    await guard(postForm(`${runner.url}/swap`, `code=${fresh}`));
+  }
+
+  let exhaustedCodes = 0;
+  /** Single-use codes, minted in the emulator before the phase so minting costs nothing during it. */
+  const codeBodies = async (count: number): Promise<() => string> => {
+    const codes = await guard(emulator.send({ type: 'mint', count, redirectUri: CALLBACK_URL }));
+    let next = 0;
+    return () => {
+      if (next < codes.length) return `code=${codes[next++]}`;
+      exhaustedCodes += 1;
+      return 'code=';
+    };
+  };
+  const emulatorStats = new ProcessStats(emulatorChild.pid ?? 0);
+  const fastest: Record<Target, number> = { service: 0, baseline: 0 };
+
+  const measure = async (runner: Runner, route: Route, connections: number, durationS: number): Promise<Measurement> => {
+    // A code per request, and a swap can outrun a refresh: twice the best rate seen so far, at least 4000/s.
+    const codeCount = Math.ceil(Math.max(4000, 2 * fastest[runner.name]) * durationS);
+    const body = route === 'refresh' ? `refresh_token=${sealed}` : await codeBodies(codeCount);
+    await guard(emulator.send({ type: 'reset' }));
+    runner.stats.startPeak();
+    const cpuBefore = runner.stats.cpuMicros();
+    const emulatorCpuBefore = emulatorStats.cpuMicros();
+    const driverCpuBefore = process.cpuUsage();
+    const load = await guard(runLoad({ url: `${runner.url}/${route}`, connections, durationS, body }));
+    const driverCpu = process.cpuUsage(driverCpuBefore);
+    const perRequest = (micros: number) => (load.requests > 0 ? micros / load.requests : 0);
+    const measurement: Measurement = {
+      load,
+      upstreamConnections: await guard(emulator.send({ type: 'connections' })),
+      peakRssMb: runner.stats.stopPeak() / 1024,
+      cpuMicrosPerRequest: perRequest(runner.stats.cpuMicros() - cpuBefore),
+      emulatorCpuMicrosPerRequest: perRequest(emulatorStats.cpuMicros() - emulatorCpuBefore),
+      driverCpuMicrosPerRequest: perRequest(driverCpu.user + driverCpu.system),
+    };
+    fastest[runner.name] = Math.max(fastest[runner.name], load.perSecond);
+    return measurement;
+  };
+
+  if (settings.warmupS > 0) {
+    log(`warm-up: ${settings.warmupS} s per route and program at 64 connections`);
+    for (const runner of runners) {
+      for (const route of ['refresh', 'swap'] as const) await measure(runner, route, 64, settings.warmupS);
+    }
+  }
+
+  const rows: Row[] = [];
+  for (const latencyMs of settings.latenciesMs) {
+    await guard(emulator.send({ type: 'latency', ms: latencyMs }));
+    for (const connections of settings.connections) {
+      for (const route of ['refresh', 'swap'] as const) {
+        const row: Row = { latencyMs, route, connections, runs: { service: [], baseline: [] } };
+        const headline = latencyMs === HEADLINE.latencyMs && route === HEADLINE.route && connections === HEADLINE.connections;
+        // ABAB: service and baseline alternate, so drift on this shared machine hits both alike.
+        for (let round = 0; round < (headline ? settings.repeats : 1); round += 1) {
+          for (const runner of runners) {
+            const m = await measure(runner, route, connections, settings.durationS);
+            row.runs[runner.name].push(m);
+            log(
+              `${latencyMs} ms /${route} ${connections} conns ${runner.name}: ${m.load.perSecond.toFixed(0)} req/s, ` +
+                `p99 ${m.load.p99Ms.toFixed(1)} ms, CPU/req ${m.cpuMicrosPerRequest.toFixed(0)} µs ` +
+                `(emulator ${m.emulatorCpuMicrosPerRequest.toFixed(0)}, autocannon ${m.driverCpuMicrosPerRequest.toFixed(0)}), ` +
+                `${m.upstreamConnections} upstream conns, peak ${m.peakRssMb.toFixed(0)} MB, ${m.load.non2xx} non-2xx, ${m.load.errors} errors`,
+            );
+          }
+        }
+        rows.push(row);
+      }
+    }
+  }
+  return { rows, exhaustedCodes };
+}
+
+function command(): string {
+  const overrides = Object.entries(process.env)
+    .filter(([name]) => name.startsWith('BENCH_'))
+    .map(([name, value]) => `${name}=${value} `)
+    .join('');
+  return `${overrides}npm run bench`;
+}
+
+function resultsMarkdown(settings: Settings, table: string, checks: string): string {
+  return `# Benchmark results
+
+Written by \`npm run bench\` (bench/run.ts); re-run it when the hot path changes.
+
+- Machine: ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}
+- Node ${process.version}, ${new Date().toISOString()}
+- Command: \`${command()}\`
+- Each phase ${settings.durationS} s after ${settings.warmupS} s warm-up per route and program; connections ${settings.connections.join(', ')}; upstream latency ${settings.latenciesMs.join(' and ')} ms; /refresh at 64 connections and 0 ms repeated ${settings.repeats}× (ABAB, median shown).
+- svc = \`node dist/main.js\` (NODE_ENV=production, ACCESS_LOG=off, LOG_LEVEL=warn); raw = bench/raw-baseline.ts (node:http + https.Agent, same Sealer). Both call the emulator over HTTPS on keep-alive sockets, trusting its throwaway certificate through NODE_EXTRA_CA_CERTS.
+- CPU µs/req is the program's own user+system time (/proc) over requests served: the steadiest number here. The load generator, the emulator and the program share the cores, so req/s and latency swing between runs (±25 % has been seen); compare ratios.
+
+${table}
+
+## Targets
+
+${checks}
+`;
+}
+
+async function main(): Promise<number> {
+  const settings = readSettings();
+  const workDir = mkdtempSync(join(tmpdir(), 'token-swap-bench-'));
+  try {
+    const { rows, exhaustedCodes } = await bench(settings, workDir);
+    const table = renderTable(rows);
+    const checks = checkTargets(rows);
+    const checkText = renderChecks(checks);
+    process.stdout.write(`\n${table}\n\n${checkText}\n`);
+    writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), resultsMarkdown(settings, table, checkText));
+    if (exhaustedCodes > 0) log(`bench error: ${exhaustedCodes} /swap requests found no minted code left`);
+    // Missed performance targets are reported, not failed; requests that failed are errors.
+    const clean = checks.find((check) => check.name.startsWith('zero errors'))?.passed ?? false;
+    return clean && exhaustedCodes === 0 ? 0 : 1;
+  } finally {
+    await stopChildren();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killChildren();
+    process.exit(130);
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    killChildren();
+    log(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,23 @@
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import cookieParser from 'cookie-parser';
+import { CryptoModule } from '../crypto/crypto.module';
+import { MetricsModule } from '../metrics/metrics.module';
+import { SpotifyModule } from '../spotify/spotify.module';
+import { AuthController } from './auth.controller';
+import { Clock } from './clock';
+import { LandingPages } from './landing-pages';
+import { LoginService } from './login.service';
+import { StateCookieService } from './state-cookie.service';
+
+/** Browser login: `/login` and `/callback`, with the state cookie and the landing pages. */
+@Module({
+  imports: [SpotifyModule, CryptoModule, MetricsModule],
+  controllers: [AuthController],
+  providers: [LoginService, StateCookieService, LandingPages, Clock],
+})
+export class AuthModule implements NestModule {
+  /** Only these routes read cookies; no secret: the state cookie is sealed by CryptoService instead. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(cookieParser()).forRoutes(AuthController);
+  }
+}

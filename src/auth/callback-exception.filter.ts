@@ -1,0 +1,45 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Injectable, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { StateMismatchError } from '../common/oauth.error';
+import { OAuthExceptionFilter, toOAuthError } from '../common/oauth-exception.filter';
+import { MetricsService } from '../metrics/metrics.service';
+import { LandingPages } from './landing-pages';
+import { NO_STORE_HEADERS } from './no-store';
+import { verifiedLoginStateOf } from './request.decorators';
+import { StateCookieService } from './state-cookie.service';
+
+/**
+ * `/callback` is a page a person is looking at, so it never answers with JSON: every failure
+ * sends the browser to the landing page with `error=<code>` and nothing else (no description
+ * that might carry an upstream's words). The state cookie is cleared here, as on success.
+ */
+@Catch()
+@Injectable()
+export class CallbackExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('BrowserLogin');
+  private readonly json = new OAuthExceptionFilter();
+
+  constructor(
+    private readonly landingPages: LandingPages,
+    private readonly stateCookie: StateCookieService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    // Without FINAL_URI there is no page to go to: the 501 is an operator's message, as JSON.
+    if (!this.landingPages.configured) return this.json.catch(exception, host);
+
+    const request = host.switchToHttp().getRequest<Request>();
+    const response = host.switchToHttp().getResponse<Response>();
+    const error = toOAuthError(exception);
+    if (exception instanceof StateMismatchError) this.metrics.countStateFailure(exception.reason);
+    const log = { error: error.error, status: error.status, detail: error.detail };
+    if (error.status >= 500) this.logger.error(log, error.description);
+    else if (error.detail) this.logger.warn(log, error.description);
+
+    this.stateCookie.clear(response, request.secure);
+    // Only a verified state's return_to is trusted; a refused one lands on the first FINAL_URI.
+    const landing = this.landingPages.withResult(verifiedLoginStateOf(request)?.returnTo, { error: error.error });
+    response.status(302).set(NO_STORE_HEADERS).location(landing).end();
+  }
+}

@@ -1,0 +1,56 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { InvalidRequestError } from '../common/oauth.error';
+import { browserConfig } from '../config/browser.config';
+
+/** What `/callback` tells the landing page: tokens on success, `error` alone on failure. */
+export type LandingResult = Record<string, string>;
+
+/**
+ * The pages `/callback` may send a browser to: the `FINAL_URI` entries, and `return_to` only
+ * when it is one of them. Never a prefix or a pattern: anything looser is an open redirect
+ * that hands tokens to whoever wrote the link.
+ */
+@Injectable()
+export class LandingPages {
+  private readonly allowed: URL[];
+
+  constructor(@Inject(browserConfig.KEY) private readonly settings: ConfigType<typeof browserConfig>) {
+    this.allowed = settings.finalUris.map((uri) => new URL(uri));
+  }
+
+  get configured(): boolean {
+    return this.allowed.length > 0;
+  }
+
+  /**
+   * Checks a `return_to` at `/login`: its origin and path must equal a FINAL_URI entry's (WHATWG
+   * normalisation, so host case and default ports do not matter); its query is kept.
+   * @returns the normalised URL to come back to.
+   * @throws InvalidRequestError for anything else, before the browser goes anywhere.
+   */
+  checkReturnTo(returnTo: string): string {
+    const url = URL.canParse(returnTo) ? new URL(returnTo) : undefined;
+    if (url === undefined || url.username !== '' || url.password !== '') {
+      throw new InvalidRequestError('return_to must be an absolute URL listed in FINAL_URI');
+    }
+    if (returnTo.includes('#')) {
+      throw new InvalidRequestError('return_to must not have a #fragment: the tokens go there');
+    }
+    if (!this.allowed.some((entry) => entry.origin === url.origin && entry.pathname === url.pathname)) {
+      throw new InvalidRequestError('return_to is not one of the pages listed in FINAL_URI');
+    }
+    return url.href;
+  }
+
+  /** The landing page with `result` where TOKEN_DELIVERY puts it: the fragment, or the query string. */
+  withResult(returnTo: string | undefined, result: LandingResult): string {
+    const url = new URL(returnTo ?? this.allowed[0].href);
+    if (this.settings.tokenDelivery === 'query') {
+      for (const [name, value] of Object.entries(result)) url.searchParams.set(name, value);
+    } else {
+      url.hash = new URLSearchParams(result).toString();
+    }
+    return url.href;
+  }
+}

@@ -1,0 +1,65 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import type { CookieOptions, Request, Response } from 'express';
+import { StateMismatchError } from '../common/oauth.error';
+import { browserConfig } from '../config/browser.config';
+import { CryptoService } from '../crypto/crypto.service';
+import { Clock } from './clock';
+import { LoginState, parseLoginState, serializeLoginState } from './login-state';
+import { randomToken } from './pkce';
+
+/** A login has ten minutes to come back, like Spotify's authorization codes. */
+export const STATE_MAX_AGE_MS = 600_000;
+
+/**
+ * The login state cookie: sealed with the `state` key (AES-GCM, so it is both signed and
+ * unreadable to the browser), short-lived and single-use. Nothing is kept in server memory,
+ * so any instance sharing `ENCRYPTION_SECRET` can finish a login another one started.
+ */
+@Injectable()
+export class StateCookieService {
+  constructor(
+    @Inject(browserConfig.KEY) private readonly settings: ConfigType<typeof browserConfig>,
+    private readonly crypto: CryptoService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A fresh state for a login that starts now: new nonce, new PKCE verifier. */
+  create(returnTo: string | undefined): LoginState {
+    return { nonce: randomToken(), codeVerifier: randomToken(), returnTo, issuedAt: this.clock.now() };
+  }
+
+  issue(response: Response, secure: boolean, state: LoginState): void {
+    const sealed = this.crypto.seal('state', serializeLoginState(state));
+    response.cookie(this.settings.stateCookieName, sealed, { ...this.attributes(secure), maxAge: STATE_MAX_AGE_MS });
+  }
+
+  /**
+   * The state this browser brought back, if this service issued it less than ten minutes ago.
+   * @throws StateMismatchError when the cookie is missing, does not open (forged, another
+   * deployment's, a retired secret's) or is too old.
+   */
+  read(request: Request): LoginState {
+    const sealed: unknown = request.cookies?.[this.settings.stateCookieName];
+    if (typeof sealed !== 'string' || sealed === '') throw new StateMismatchError('missing');
+    const opened = this.crypto.open('state', sealed);
+    const state = opened === undefined ? undefined : parseLoginState(opened.value);
+    if (state === undefined) throw new StateMismatchError('invalid');
+    if (this.clock.now() - state.issuedAt > STATE_MAX_AGE_MS) throw new StateMismatchError('expired');
+    return state;
+  }
+
+  /** Ends the login: the cookie is good for one `/callback`, whatever its outcome. */
+  clear(response: Response, secure: boolean): void {
+    response.clearCookie(this.settings.stateCookieName, this.attributes(secure));
+  }
+
+  /**
+   * HttpOnly: scripts never see the verifier. SameSite=Lax: the cookie still rides along on the
+   * top-level GET back from Spotify, but never on a cross-site subrequest or POST. Secure on
+   * HTTPS (behind a proxy too, once TRUST_PROXY lets Express believe X-Forwarded-Proto).
+   */
+  private attributes(secure: boolean): CookieOptions {
+    return { httpOnly: true, sameSite: 'lax', secure, path: '/' };
+  }
+}

@@ -1,0 +1,15 @@
+import { registerAs } from '@nestjs/config';
+import { EnvironmentVariables, validateEnvironment } from './environment';
+
+/** Per-client-IP limits on the token and login routes. */
+export interface RateLimitSettings {
+  perMinute: number;
+  /** Shared counters across instances; unset keeps them in this process's memory. */
+  redisUrl?: string;
+}
+
+export function rateLimitSettings(env: EnvironmentVariables): RateLimitSettings {
+  return { perMinute: env.RATE_LIMIT_PER_MINUTE ?? 60, redisUrl: env.REDIS_URL };
+}
+
+export const rateLimitConfig = registerAs('rateLimit', () => rateLimitSettings(validateEnvironment(process.env)));

@@ -1,0 +1,68 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import type { Request } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream, LevelWithSilent } from 'pino';
+import type { Options } from 'pino-http';
+import { httpConfig } from '../config/http.config';
+import { routeTemplateOf } from '../metrics/route-template';
+import { LOG_DESTINATION } from './logging.constants';
+import { REDACT_PATHS, REDACTED, redactUrl } from './redaction';
+import { requestIdOf } from './request-id';
+
+/** Probes and scrapes every few seconds would drown the access log. */
+const QUIET_PATHS = new Set(['/health', '/health/ready', '/metrics']);
+
+function prettyTransport(production: boolean): Options['transport'] {
+  if (production || !process.stdout.isTTY) return undefined;
+  try {
+    require.resolve('pino-pretty');
+    return { target: 'pino-pretty', options: { singleLine: true } };
+  } catch {
+    return undefined;
+  }
+}
+
+function pinoHttpOptions(settings: ConfigType<typeof httpConfig>, toStream: boolean): Options {
+  return {
+    level: settings.logLevel as LevelWithSilent,
+    redact: { paths: REDACT_PATHS, censor: REDACTED },
+    genReqId: (request: IncomingMessage, response: ServerResponse) => requestIdOf(request, response),
+    autoLogging: settings.accessLog ? { ignore: (request) => QUIET_PATHS.has((request.url ?? '').split('?')[0]) } : false,
+    customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
+    // The request is serialized when it arrives; which route answered is known only at the end.
+    customSuccessObject: (request, _response, value: object) => ({ ...value, route: routeTemplateOf(request as Request) }),
+    customErrorObject: (request, _response, _error, value: object) => ({ ...value, route: routeTemplateOf(request as Request) }),
+    // One small access line: no headers at all, so cookies and Authorization never get near it.
+    serializers: {
+      req: (request: { id: string; method: string; url: string; raw: Request }) => ({
+        id: request.id,
+        method: request.method,
+        url: redactUrl(request.raw.originalUrl ?? request.url),
+        ip: request.raw.ip,
+      }),
+      res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+    },
+    transport: toStream ? undefined : prettyTransport(settings.production),
+  };
+}
+
+/** Structured JSON logs (pino) with one access line per request, secrets redacted. */
+@Module({})
+export class LoggingModule {
+  static forRoot(destination?: DestinationStream): DynamicModule {
+    return {
+      module: LoggingModule,
+      imports: [
+        LoggerModule.forRootAsync({
+          providers: [{ provide: LOG_DESTINATION, useValue: destination }],
+          inject: [httpConfig.KEY, LOG_DESTINATION],
+          useFactory: (settings: ConfigType<typeof httpConfig>, stream?: DestinationStream) => ({
+            pinoHttp: stream ? [pinoHttpOptions(settings, true), stream] : pinoHttpOptions(settings, false),
+          }),
+        }),
+      ],
+    };
+  }
+}

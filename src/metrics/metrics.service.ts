@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+/** How one call to Spotify ended; the label operators alert on. */
+export type UpstreamOutcome = 'ok' | 'oauth_error' | 'rate_limited' | 'upstream_error' | 'timeout';
+export type UpstreamOperation = 'exchange_code' | 'refresh_token';
+/** Which key opened a refresh token: `previous` means a retired secret is still in use. */
+export type RefreshTokenOpen = 'current' | 'previous' | 'failed';
+
+/**
+ * Every metric this service exports, in one registry per application instance (so several
+ * instances in one test process do not share counters). Labels are bounded sets: route
+ * templates, never raw URLs, so tokens never reach a label and cardinality stays fixed.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  private readonly httpRequests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests answered, by route template and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by route template and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  private readonly upstreamDuration = new Histogram({
+    name: 'spotify_request_duration_seconds',
+    help: 'Calls to Spotify Accounts, by operation and outcome.',
+    labelNames: ['operation', 'outcome'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  private readonly refreshTokenOpens = new Counter({
+    name: 'refresh_token_opens_total',
+    help: 'Sealed refresh tokens presented, by the key that opened them (failed: none did).',
+    labelNames: ['key'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly stateFailures = new Counter({
+    name: 'login_state_failures_total',
+    help: 'Browser logins refused at /callback because of the state check, by reason.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly rateLimitStoreErrors = new Counter({
+    name: 'rate_limit_store_errors_total',
+    help: 'Rate-limit checks that could not reach the shared store and let the request through.',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  observeHttp(method: string, route: string, status: number, seconds: number): void {
+    const labels = { method, route, status: String(status) };
+    this.httpRequests.inc(labels);
+    this.httpDuration.observe(labels, seconds);
+  }
+
+  observeUpstream(operation: UpstreamOperation, outcome: UpstreamOutcome, seconds: number): void {
+    this.upstreamDuration.observe({ operation, outcome }, seconds);
+  }
+
+  countRefreshTokenOpen(key: RefreshTokenOpen): void {
+    this.refreshTokenOpens.inc({ key });
+  }
+
+  countStateFailure(reason: string): void {
+    this.stateFailures.inc({ reason });
+  }
+
+  countRateLimitStoreError(): void {
+    this.rateLimitStoreErrors.inc();
+  }
+}

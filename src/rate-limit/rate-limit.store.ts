@@ -1,0 +1,68 @@
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
+import Redis from 'ioredis';
+import { rateLimitConfig } from '../config/rate-limit.config';
+import { MetricsService } from '../metrics/metrics.service';
+
+type StorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+
+/** At most one "store unreachable" log line per this many milliseconds. */
+const ERROR_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * Rate-limit counters: in Redis when `REDIS_URL` is set, so the limit holds across instances;
+ * in memory otherwise. When Redis cannot be reached the check falls back to this instance's
+ * own counters (logged and counted) instead of refusing every user or dropping the limit.
+ */
+@Injectable()
+export class RateLimitStore implements ThrottlerStorage, OnApplicationShutdown {
+  private readonly logger = new Logger(RateLimitStore.name);
+  private readonly local = new ThrottlerStorageService();
+  private readonly redis?: Redis;
+  private readonly shared?: ThrottlerStorageRedisService;
+  private lastErrorLog = 0;
+
+  constructor(
+    @Inject(rateLimitConfig.KEY) settings: ConfigType<typeof rateLimitConfig>,
+    private readonly metrics: MetricsService,
+  ) {
+    if (settings.redisUrl) {
+      this.redis = new Redis(settings.redisUrl, {
+        // Fail fast while disconnected instead of queueing requests behind a dead store.
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        connectTimeout: 1000,
+        commandTimeout: 500,
+      });
+      this.redis.on('error', (error: Error) => this.logStoreError(error));
+      this.shared = new ThrottlerStorageRedisService(this.redis);
+    }
+  }
+
+  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<StorageRecord> {
+    if (this.shared) {
+      try {
+        return await this.shared.increment(key, ttl, limit, blockDuration, throttlerName);
+      } catch (error) {
+        this.metrics.countRateLimitStoreError();
+        this.logStoreError(error as Error);
+      }
+    }
+    return this.local.increment(key, ttl, limit, blockDuration, throttlerName);
+  }
+
+  onApplicationShutdown(): void {
+    this.local.onApplicationShutdown();
+    // Nothing to flush: counters are disposable, and QUIT can reject if Redis closes first.
+    this.redis?.disconnect();
+  }
+
+  private logStoreError(error: Error): void {
+    const now = Date.now();
+    if (now - this.lastErrorLog < ERROR_LOG_INTERVAL_MS) return;
+    this.lastErrorLog = now;
+    this.logger.warn(`Rate-limit store (Redis) unreachable, counting in this instance only: ${error.message}`);
+  }
+}

@@ -1,0 +1,458 @@
+import { createHash, randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { Clock } from '../src/auth/clock';
+import { EmulatorFault } from '../src/emulator/emulator.types';
+import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
+import { RawEnvironment } from '../src/config/environment';
+import { isDeletion, setCookiesOf } from './support/cookie-jar';
+import { startEmulator } from './support/emulator';
+import { approveAutomatically, BrowserLogin, decideAtConsentPage, landingResult, locationOf } from './support/login-flow';
+import { serviceEnvironment, startTestApp, TEST_CLIENT, TestApp } from './support/test-app';
+
+const REDIRECT_URI = 'https://swap.example.com/callback';
+const FINAL_URI = 'https://app.example.com/logged-in';
+const OTHER_FINAL_URI = 'https://app.example.com/other?mode=web';
+const STATE_COOKIE = 'spotify_auth_state';
+const BASIC = `Basic ${Buffer.from(`${TEST_CLIENT.clientId}:${TEST_CLIENT.clientSecret}`).toString('base64')}`;
+const BASE64URL_256_BITS = /^[A-Za-z0-9_-]{43}$/;
+
+const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
+
+function browserEnvironment(accountsUrl: string, overrides: RawEnvironment = {}): RawEnvironment {
+  return serviceEnvironment(accountsUrl, { REDIRECT_URI, FINAL_URI: `${FINAL_URI},${OTHER_FINAL_URI}`, ...overrides });
+}
+
+function expectNoStore(response: request.Response): void {
+  expect(response.headers['cache-control']).toBe('no-store');
+  expect(response.headers['pragma']).toBe('no-cache');
+}
+
+function stateCookieOf(response: request.Response, name = STATE_COOKIE) {
+  const cookies = setCookiesOf(response.headers).filter((cookie) => cookie.name === name);
+  expect(cookies).toHaveLength(1);
+  return cookies[0];
+}
+
+/** Every /callback outcome: a 302 that clears the cookie, is never cached, and leaks no Referer. */
+function expectFinishedCallback(response: request.Response, cookieName = STATE_COOKIE): URL {
+  expect(response.status).toBe(302);
+  expectNoStore(response);
+  expect(response.headers['referrer-policy']).toBe('no-referrer');
+  expect(isDeletion(stateCookieOf(response, cookieName))).toBe(true);
+  return locationOf(response);
+}
+
+/** A failed /callback lands on `page` with `error` and nothing else. */
+function expectLandingError(response: request.Response, error: string, page = FINAL_URI): void {
+  const landing = expectFinishedCallback(response);
+  expect(`${landing.origin}${landing.pathname}${landing.search}`).toBe(page);
+  expect(landingResult(landing)).toEqual({ error });
+}
+
+function tokenRequests(emulator: SpotifyEmulator) {
+  return emulator.requests.filter((received) => received.path === '/api/token');
+}
+
+describe('Browser login (/login, /callback)', () => {
+  let emulator: SpotifyEmulator;
+  let service: TestApp;
+  let queryService: TestApp;
+  const browser = () => new BrowserLogin(service.url);
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ autoApprove: true });
+    emulator.registerRedirectUri(TEST_CLIENT.clientId, REDIRECT_URI);
+    service = await startTestApp(browserEnvironment(emulator.url));
+    queryService = await startTestApp(
+      browserEnvironment(emulator.url, { TOKEN_DELIVERY: 'query', STATEKEY: 'login_state', SCOPES: 'streaming, user-top-read' }),
+    );
+  });
+
+  afterAll(async () => {
+    await service.close();
+    await queryService.close();
+    await emulator.stop();
+  });
+
+  beforeEach(() => {
+    emulator.autoApprove = true;
+    emulator.clearFaults();
+    emulator.clearRequests();
+  });
+
+  describe('GET /login', () => {
+    it('sends the browser to Spotify\'s /authorize with PKCE S256 and sets the state cookie', async () => {
+      const response = await browser().start();
+
+      expect(response.status).toBe(302);
+      expectNoStore(response);
+      const authorize = locationOf(response);
+      expect(`${authorize.origin}${authorize.pathname}`).toBe(`${emulator.url}/authorize`);
+      expect(Object.fromEntries(authorize.searchParams)).toEqual({
+        response_type: 'code',
+        client_id: TEST_CLIENT.clientId,
+        scope: 'user-read-private user-read-email',
+        redirect_uri: REDIRECT_URI,
+        state: expect.stringMatching(BASE64URL_256_BITS),
+        code_challenge_method: 'S256',
+        code_challenge: expect.stringMatching(BASE64URL_256_BITS),
+      });
+
+      const cookie = stateCookieOf(response);
+      expect(cookie.attributes).toEqual({ 'max-age': '600', path: '/', expires: expect.any(String), httponly: true, samesite: 'Lax' });
+      expect(Date.parse(cookie.attributes.expires as string) - Date.now()).toBeGreaterThan(590_000);
+      // Sealed: neither the nonce nor anything else readable travels in the clear.
+      expect(cookie.value).toMatch(/^[A-Za-z0-9_-]+$/);
+      expect(cookie.value).not.toContain(authorize.searchParams.get('state'));
+      expect(Buffer.from(cookie.value, 'base64url').toString('latin1')).not.toMatch(/nonce|codeVerifier/);
+      expect(tokenRequests(emulator)).toHaveLength(0);
+    });
+
+    it('uses a fresh nonce and PKCE verifier for every login', async () => {
+      const [first, second] = [locationOf(await browser().start()), locationOf(await browser().start())];
+      expect(first.searchParams.get('state')).not.toBe(second.searchParams.get('state'));
+      expect(first.searchParams.get('code_challenge')).not.toBe(second.searchParams.get('code_challenge'));
+    });
+
+    it.each<[string, Record<string, string>, string, string | null]>([
+      ['default scopes (SCOPES unset)', {}, 'user-read-private user-read-email', null],
+      ['requested scopes', { scope: 'streaming user-top-read' }, 'streaming user-top-read', null],
+      ['comma-separated scopes', { scope: 'streaming,user-top-read' }, 'streaming user-top-read', null],
+      ['show_dialog=true', { show_dialog: 'true' }, 'user-read-private user-read-email', 'true'],
+      ['show_dialog=false', { show_dialog: 'false' }, 'user-read-private user-read-email', null],
+    ])('%s', async (_case, query, scope, showDialog) => {
+      const authorize = locationOf(await browser().start(query));
+      expect(authorize.searchParams.get('scope')).toBe(scope);
+      expect(authorize.searchParams.get('show_dialog')).toBe(showDialog);
+    });
+
+    it('asks for SCOPES when the request names none', async () => {
+      const authorize = locationOf(await new BrowserLogin(queryService.url).start());
+      expect(authorize.searchParams.get('scope')).toBe('streaming user-top-read');
+    });
+
+    it.each<[string, string, number, string, string]>([
+      ['an unknown scope', 'scope=user-read-private%20playlist-delete', 400, 'invalid_scope', 'Unknown Spotify scope: playlist-delete'],
+      ['scope given twice', 'scope=streaming&scope=user-top-read', 400, 'invalid_request', 'scope must be given once'],
+      ['show_dialog=yes', 'show_dialog=yes', 400, 'invalid_request', 'show_dialog must be true or false'],
+      ['return_to on another origin', `return_to=${encodeURIComponent('https://evil.example/logged-in')}`, 400, 'invalid_request', 'return_to is not one of the pages listed in FINAL_URI'],
+      ['return_to over http', `return_to=${encodeURIComponent('http://app.example.com/logged-in')}`, 400, 'invalid_request', 'return_to is not one of the pages listed in FINAL_URI'],
+      ['return_to on another port', `return_to=${encodeURIComponent('https://app.example.com:8443/logged-in')}`, 400, 'invalid_request', 'return_to is not one of the pages listed in FINAL_URI'],
+      ['return_to on a sibling host', `return_to=${encodeURIComponent('https://app.example.com.evil.example/logged-in')}`, 400, 'invalid_request', 'return_to is not one of the pages listed in FINAL_URI'],
+      ['return_to below a listed path', `return_to=${encodeURIComponent('https://app.example.com/logged-in/more')}`, 400, 'invalid_request', 'return_to is not one of the pages listed in FINAL_URI'],
+      ['return_to a prefix of a listed path', `return_to=${encodeURIComponent('https://app.example.com/logged')}`, 400, 'invalid_request', 'return_to is not one of the pages listed in FINAL_URI'],
+      ['return_to with a trailing slash', `return_to=${encodeURIComponent('https://app.example.com/logged-in/')}`, 400, 'invalid_request', 'return_to is not one of the pages listed in FINAL_URI'],
+      ['return_to with a fragment', `return_to=${encodeURIComponent('https://app.example.com/logged-in#x')}`, 400, 'invalid_request', 'return_to must not have a #fragment'],
+      ['return_to with credentials', `return_to=${encodeURIComponent('https://user:pw@app.example.com/logged-in')}`, 400, 'invalid_request', 'return_to must be an absolute URL listed in FINAL_URI'],
+      ['a relative return_to', `return_to=${encodeURIComponent('/logged-in')}`, 400, 'invalid_request', 'return_to must be an absolute URL listed in FINAL_URI'],
+      ['a protocol-relative return_to', `return_to=${encodeURIComponent('//evil.example/logged-in')}`, 400, 'invalid_request', 'return_to must be an absolute URL listed in FINAL_URI'],
+      ['a javascript: return_to', `return_to=${encodeURIComponent('javascript:alert(1)//app.example.com/logged-in')}`, 400, 'invalid_request', 'return_to is not one of the pages listed in FINAL_URI'],
+      ['return_to given twice', `return_to=${encodeURIComponent(FINAL_URI)}&return_to=${encodeURIComponent(FINAL_URI)}`, 400, 'invalid_request', 'return_to must be given once'],
+    ])('refuses %s with a JSON error, no cookie and no redirect', async (_case, query, status, error, description) => {
+      const response = await request(service.url).get(`/login?${query}`);
+      expect(response.status).toBe(status);
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(response.body).toEqual({ error, error_description: expect.stringContaining(description) });
+      expect(response.headers.location).toBeUndefined();
+      expect(response.headers['set-cookie']).toBeUndefined();
+      expectNoStore(response);
+    });
+  });
+
+  describe('the whole round trip', () => {
+    it.each<['fragment' | 'query', () => TestApp, string]>([
+      ['fragment', () => service, STATE_COOKIE],
+      ['query', () => queryService, 'login_state'],
+    ])('lands on FINAL_URI with the tokens in the %s, the code redeemed with REDIRECT_URI and the PKCE verifier', async (delivery, app, cookieName) => {
+      const login = new BrowserLogin(app().url);
+      const started = await login.start();
+      const authorize = locationOf(started);
+      expect(stateCookieOf(started, cookieName).attributes.httponly).toBe(true);
+      const spotifyRedirect = await approveAutomatically(authorize);
+      expect(`${spotifyRedirect.origin}${spotifyRedirect.pathname}`).toBe(REDIRECT_URI);
+      expect(spotifyRedirect.searchParams.get('state')).toBe(authorize.searchParams.get('state'));
+
+      const response = await login.callback(spotifyRedirect);
+
+      const landing = expectFinishedCallback(response, cookieName);
+      expect(`${landing.origin}${landing.pathname}`).toBe(FINAL_URI);
+      const result = landingResult(landing, delivery);
+      expect(result).toEqual({
+        access_token: expect.any(String),
+        token_type: 'Bearer',
+        expires_in: '3600',
+        scope: authorize.searchParams.get('scope'),
+        refresh_token: expect.stringMatching(/^[A-Za-z0-9_-]{40,}$/),
+      });
+      // The other place stays clean: no tokens in the query in fragment mode, and vice versa.
+      expect(delivery === 'fragment' ? landing.search : landing.hash).toBe('');
+
+      const [exchange] = tokenRequests(emulator);
+      expect(exchange.headers.authorization).toBe(BASIC);
+      expect(exchange.form).toEqual({
+        grant_type: 'authorization_code',
+        code: spotifyRedirect.searchParams.get('code'),
+        redirect_uri: REDIRECT_URI,
+        code_verifier: expect.stringMatching(BASE64URL_256_BITS),
+      });
+      expect(s256(exchange.form.code_verifier)).toBe(authorize.searchParams.get('code_challenge'));
+      expect(result.refresh_token).not.toContain(emulator.requests[0].form.code);
+
+      const refreshed = await request(app().url).post('/refresh').send({ refresh_token: result.refresh_token });
+      expect(refreshed.status).toBe(200);
+      expect(typeof refreshed.body.access_token).toBe('string');
+    });
+
+    it.each<[string, string, string]>([
+      ['the second FINAL_URI entry, its query kept', OTHER_FINAL_URI, OTHER_FINAL_URI],
+      ['a FINAL_URI entry spelled with upper case and the default port', 'https://APP.example.com:443/logged-in?from=nav', `${FINAL_URI}?from=nav`],
+    ])('comes back to return_to: %s', async (_case, returnTo, landsOn) => {
+      const login = browser();
+      const response = await login.run({ return_to: returnTo });
+      const landing = expectFinishedCallback(response);
+      expect(`${landing.origin}${landing.pathname}${landing.search}`).toBe(landsOn);
+      expect(landingResult(landing).access_token).toEqual(expect.any(String));
+    });
+
+    it('has the emulator check the PKCE verifier: a code from one login fails with another login\'s state', async () => {
+      const victim = browser();
+      const victimCode = (await approveAutomatically(locationOf(await victim.start()))).searchParams.get('code') as string;
+      const attacker = browser();
+      const attackerState = locationOf(await attacker.start()).searchParams.get('state') as string;
+
+      const response = await attacker.callback(`?code=${encodeURIComponent(victimCode)}&state=${encodeURIComponent(attackerState)}`);
+
+      expectLandingError(response, 'invalid_grant');
+      expect(tokenRequests(emulator)).toHaveLength(1);
+      expect(tokenRequests(emulator)[0].form.code_verifier).toEqual(expect.stringMatching(BASE64URL_256_BITS));
+    });
+  });
+
+  describe('state failures land on FINAL_URI with error=state_mismatch, before any code is redeemed', () => {
+    const flipByte = (sealed: string, offset: number) => {
+      const bytes = Buffer.from(sealed, 'base64url');
+      bytes[offset] ^= 0x01;
+      return bytes.toString('base64url');
+    };
+    const randomState = () => randomBytes(32).toString('base64url');
+
+    /** Each case meddles with a browser that has just been sent back by Spotify. */
+    it.each<[string, (login: BrowserLogin, spotifyRedirect: URL) => URL | string]>([
+      ['no state cookie', (login, redirect) => {
+        login.jar.set(STATE_COOKIE, '');
+        return redirect;
+      }],
+      ['a forged cookie (ciphertext flipped)', (login, redirect) => {
+        login.jar.set(STATE_COOKIE, flipByte(login.jar.get(STATE_COOKIE) as string, 20));
+        return redirect;
+      }],
+      ['a forged cookie (tag flipped)', (login, redirect) => {
+        const sealed = login.jar.get(STATE_COOKIE) as string;
+        login.jar.set(STATE_COOKIE, flipByte(sealed, Buffer.from(sealed, 'base64url').length - 1));
+        return redirect;
+      }],
+      ['a cookie that is not sealed at all', (login, redirect) => {
+        login.jar.set(STATE_COOKIE, Buffer.from('{"nonce":"x"}').toString('base64url'));
+        return redirect;
+      }],
+      ['a state that does not match the nonce', (_login, redirect) => {
+        redirect.searchParams.set('state', randomState());
+        return redirect;
+      }],
+      ['no state parameter', (_login, redirect) => {
+        redirect.searchParams.delete('state');
+        return redirect;
+      }],
+      ['the state parameter twice', (_login, redirect) => {
+        redirect.searchParams.append('state', redirect.searchParams.get('state') as string);
+        return redirect;
+      }],
+    ])('%s', async (_case, meddle) => {
+      const login = browser();
+      const spotifyRedirect = await approveAutomatically(locationOf(await login.start()));
+      const response = await login.callback(meddle(login, spotifyRedirect));
+      expectLandingError(response, 'state_mismatch');
+      expect(tokenRequests(emulator)).toHaveLength(0);
+    });
+
+    it('the attacker\'s own state cookie with the victim\'s code (login CSRF)', async () => {
+      const victimRedirect = await approveAutomatically(locationOf(await browser().start()));
+      const attacker = browser();
+      await attacker.start();
+      expectLandingError(await attacker.callback(victimRedirect), 'state_mismatch');
+      expect(tokenRequests(emulator)).toHaveLength(0);
+    });
+
+    it('a replayed callback: the cookie was cleared by the first one', async () => {
+      const login = browser();
+      const spotifyRedirect = await approveAutomatically(locationOf(await login.start()));
+      expect(landingResult(expectFinishedCallback(await login.callback(spotifyRedirect))).access_token).toBeDefined();
+      expect(login.jar.get(STATE_COOKIE)).toBeUndefined();
+
+      expectLandingError(await login.callback(spotifyRedirect), 'state_mismatch');
+      expect(tokenRequests(emulator)).toHaveLength(1);
+    });
+
+    it('a cookie from another deployment (another ENCRYPTION_SECRET)', async () => {
+      const other = await startTestApp(browserEnvironment(emulator.url, { ENCRYPTION_SECRET: 'another-deployment-secret-0123456789' }));
+      try {
+        const login = new BrowserLogin(other.url);
+        const spotifyRedirect = await approveAutomatically(locationOf(await login.start()));
+        expectLandingError(await login.callback(spotifyRedirect, service.url), 'state_mismatch');
+        expect(tokenRequests(emulator)).toHaveLength(0);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it.each<[string, number, boolean]>([
+      ['just under ten minutes old is still good', 599_000, true],
+      ['over ten minutes old has expired', 601_000, false],
+    ])('a cookie %s', async (_case, age, accepted) => {
+      const clock = service.app.get(Clock, { strict: false });
+      const login = browser();
+      const spotifyRedirect = await approveAutomatically(locationOf(await login.start()));
+      const later = Date.now() + age;
+      const moved = jest.spyOn(clock, 'now').mockReturnValue(later);
+      try {
+        const response = await login.callback(spotifyRedirect);
+        if (accepted) {
+          expect(landingResult(expectFinishedCallback(response)).access_token).toBeDefined();
+        } else {
+          expectLandingError(response, 'state_mismatch');
+          expect(tokenRequests(emulator)).toHaveLength(0);
+        }
+      } finally {
+        moved.mockRestore();
+      }
+    });
+    it('counts every refusal above in login_state_failures_total by reason', async () => {
+      const text = (await request(service.url).get('/metrics')).text;
+      const count = (reason: string) => Number(text.match(new RegExp(`login_state_failures_total\\{reason="${reason}"\\} (\\d+)`))?.[1] ?? 0);
+      // no cookie + replayed callback; three forged cookies + another deployment's; the 601 s one; the mismatches.
+      expect({ missing: count('missing'), invalid: count('invalid'), expired: count('expired'), mismatch: count('mismatch') }).toEqual({
+        missing: 2,
+        invalid: 4,
+        expired: 1,
+        mismatch: 4,
+      });
+    });
+  });
+
+  describe('other failures land on the page too, with error= and nothing else', () => {
+    it('access_denied when the user presses Deny at Spotify, on the return_to page', async () => {
+      emulator.autoApprove = false;
+      const login = browser();
+      const spotifyRedirect = await decideAtConsentPage(locationOf(await login.start({ return_to: OTHER_FINAL_URI })), 'deny');
+      expect(spotifyRedirect.searchParams.get('error')).toBe('access_denied');
+
+      expectLandingError(await login.callback(spotifyRedirect), 'access_denied', OTHER_FINAL_URI);
+      expect(tokenRequests(emulator)).toHaveLength(0);
+    });
+
+    it('Approve on the consent page completes the login', async () => {
+      emulator.autoApprove = false;
+      const login = browser();
+      const spotifyRedirect = await decideAtConsentPage(locationOf(await login.start()), 'approve');
+      expect(landingResult(expectFinishedCallback(await login.callback(spotifyRedirect))).token_type).toBe('Bearer');
+    });
+
+    it('a used code (the state cookie copied and replayed) → Spotify\'s invalid_grant', async () => {
+      const login = browser();
+      const spotifyRedirect = await approveAutomatically(locationOf(await login.start()));
+      const copied = login.jar.copy();
+      expect(landingResult(expectFinishedCallback(await login.callback(spotifyRedirect))).access_token).toBeDefined();
+
+      const replay = new BrowserLogin(service.url);
+      replay.jar.set(STATE_COOKIE, copied.get(STATE_COOKIE) as string);
+      expectLandingError(await replay.callback(spotifyRedirect), 'invalid_grant');
+      expect(tokenRequests(emulator)).toHaveLength(2);
+    });
+
+    it.each<[string, string, EmulatorFault]>([
+      ['Spotify answers 503 with HTML', 'upstream_error', { kind: 'status', status: 503, body: '<html>down</html>', contentType: 'text/html' }],
+      ['Spotify resets every connection', 'upstream_error', { kind: 'reset' }],
+      ['Spotify does not answer', 'upstream_timeout', { kind: 'hang' }],
+    ])('%s → %s', async (_case, error, fault) => {
+      const login = browser();
+      const spotifyRedirect = await approveAutomatically(locationOf(await login.start()));
+      emulator.injectFault(fault, 3);
+      expectLandingError(await login.callback(spotifyRedirect), error);
+    });
+
+    it.each<[string, string, (redirect: URL) => void]>([
+      ['neither code nor error', 'invalid_request', (redirect) => redirect.searchParams.delete('code')],
+      ['an error that is not an OAuth code', 'invalid_request', (redirect) => redirect.searchParams.set('error', '<script>')],
+    ])('%s → %s', async (_case, error, meddle) => {
+      const login = browser();
+      const spotifyRedirect = await approveAutomatically(locationOf(await login.start()));
+      meddle(spotifyRedirect);
+      expectLandingError(await login.callback(spotifyRedirect), error);
+      expect(tokenRequests(emulator)).toHaveLength(0);
+    });
+  });
+
+  describe('no server-side memory', () => {
+    it('/login on one instance, /callback on another that shares ENCRYPTION_SECRET', async () => {
+      const second = await startTestApp(browserEnvironment(emulator.url));
+      try {
+        const login = browser();
+        const spotifyRedirect = await approveAutomatically(locationOf(await login.start({ return_to: OTHER_FINAL_URI })));
+        const landing = expectFinishedCallback(await login.callback(spotifyRedirect, second.url));
+        expect(`${landing.origin}${landing.pathname}${landing.search}`).toBe(OTHER_FINAL_URI);
+        expect(landingResult(landing).access_token).toEqual(expect.any(String));
+      } finally {
+        await second.close();
+      }
+    });
+  });
+});
+
+describe('The state cookie behind a TLS-terminating proxy', () => {
+  let emulator: SpotifyEmulator;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ autoApprove: true });
+    emulator.registerRedirectUri(TEST_CLIENT.clientId, REDIRECT_URI);
+  });
+  afterAll(() => emulator.stop());
+
+  it.each<[string, RawEnvironment, boolean]>([
+    ['TRUST_PROXY set: X-Forwarded-Proto https makes it Secure', { TRUST_PROXY: '1' }, true],
+    ['TRUST_PROXY unset: a client cannot claim https', {}, false],
+  ])('%s', async (_case, overrides, secure) => {
+    const service = await startTestApp(browserEnvironment(emulator.url, overrides));
+    try {
+      const login = new BrowserLogin(service.url);
+      const started = await login.start({}, { 'X-Forwarded-Proto': 'https' });
+      expect(stateCookieOf(started).attributes.secure ?? false).toBe(secure);
+      expect(stateCookieOf(started).attributes).toMatchObject({ httponly: true, samesite: 'Lax', 'max-age': '600' });
+
+      const spotifyRedirect = await approveAutomatically(locationOf(started));
+      const finished = await request(service.url)
+        .get(`/callback${spotifyRedirect.search}`)
+        .set('Cookie', login.jar.header())
+        .set('X-Forwarded-Proto', 'https');
+      expect(landingResult(expectFinishedCallback(finished)).access_token).toBeDefined();
+      expect(stateCookieOf(finished).attributes.secure ?? false).toBe(secure);
+    } finally {
+      await service.close();
+    }
+  });
+});
+
+describe('Browser login without FINAL_URI', () => {
+  it.each(['/login', '/callback?code=abc&state=xyz'])('%s answers 501 server_error naming the variable to set', async (path) => {
+    const emulator = await startEmulator();
+    const service = await startTestApp(serviceEnvironment(emulator.url));
+    try {
+      const response = await request(service.url).get(path);
+      expect(response.status).toBe(501);
+      expect(response.body).toEqual({ error: 'server_error', error_description: 'Browser login is not configured on this server: set FINAL_URI' });
+      expect(emulator.requests).toHaveLength(0);
+    } finally {
+      await service.close();
+      await emulator.stop();
+    }
+  });
+});

@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Cmd, Copy, DockerfileParser, Instruction } from 'dockerfile-ast';
+import { validateEnvironment } from '../src/config/environment';
+import { httpSettings } from '../src/config/http.config';
+import { RUNTIME_CONTEXT_FILES, RUNTIME_INSTALL_ARGS } from './support/image-layout';
+
+const ROOT = join(__dirname, '..');
+const dockerfile = DockerfileParser.parse(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
+
+/** Instructions grouped by build stage, each group starting with its FROM. */
+const stages = dockerfile.getInstructions().reduce<Instruction[][]>((grouped, instruction) => {
+  if (instruction.getKeyword() === 'FROM') grouped.push([]);
+  grouped.at(-1)?.push(instruction);
+  return grouped;
+}, []);
+const [buildStage, runtime] = [stages[0], stages.at(-1)!];
+const argumentsOf = (instruction: Instruction) => instruction.getExpandedArguments().map((argument) => argument.getValue());
+const withKeyword = (stage: Instruction[], keyword: string) => stage.filter((instruction) => instruction.getKeyword() === keyword);
+const runs = (stage: Instruction[]) => withKeyword(stage, 'RUN').map((run) => run.getArgumentsContent() ?? '');
+
+describe('Dockerfile', () => {
+  it('builds in one stage and runs from a second, on the Node image', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    const [image, as, name] = argumentsOf(runtime[0]);
+    expect(image).toMatch(/^node:20[-.\w]*$/);
+    expect([as.toUpperCase(), name]).toEqual(['AS', 'runtime']);
+  });
+
+  it('compiles with dev dependencies in the build stage only', () => {
+    expect(runs(buildStage)).toEqual([expect.stringMatching(/^npm ci\b(?!.*--omit=dev)/), 'npm run build']);
+    expect(runs(runtime).join('\n')).not.toContain('npm run build');
+  });
+
+  it('installs production dependencies only in the runtime stage, as the image-layout spec does', () => {
+    expect(runs(runtime)).toEqual([expect.stringContaining(`npm ${RUNTIME_INSTALL_ARGS.join(' ')}`)]);
+  });
+
+  it('copies into the runtime stage only the manifests and the compiled dist/, never .env, tests or sources', () => {
+    const copies = (withKeyword(runtime, 'COPY') as Copy[]).map((copy) => ({ from: copy.getFromFlag()?.getValue(), paths: argumentsOf(copy) }));
+    expect(copies).toEqual([
+      { from: undefined, paths: [...RUNTIME_CONTEXT_FILES, './'] },
+      { from: argumentsOf(buildStage[0])[2], paths: ['/app/dist', './dist'] },
+    ]);
+    const sources = withKeyword(dockerfile.getInstructions(), 'COPY').flatMap((copy) => argumentsOf(copy).slice(0, -1));
+    for (const source of sources) {
+      expect(source).not.toMatch(/(^|\/)(\.env|test|bench|node_modules)\b|^\.\/?$/);
+    }
+  });
+
+  it('runs production as a non-root user', () => {
+    const env = withKeyword(runtime, 'ENV').map((instruction) => instruction.getArgumentsContent());
+    expect(env).toContain('NODE_ENV=production');
+    const user = withKeyword(runtime, 'USER').at(-1)?.getArgumentsContent();
+    expect(user).toBeDefined();
+    expect(user).not.toMatch(/^(root|0)(:|$)/);
+  });
+
+  it('starts node in exec form, so SIGTERM reaches it', () => {
+    const [cmd] = withKeyword(runtime, 'CMD') as Cmd[];
+    expect(cmd.getJSONStrings().map((argument) => argument.getJSONValue())).toEqual(['node', 'dist/main.js']);
+    expect(withKeyword(runtime, 'ENTRYPOINT')).toEqual([]);
+  });
+
+  it('exposes the default port and checks readiness with node, not curl or wget', () => {
+    const defaultPort = httpSettings(validateEnvironment({})).port;
+    expect(withKeyword(runtime, 'EXPOSE').map((expose) => expose.getArgumentsContent())).toEqual([String(defaultPort)]);
+    const healthchecks = dockerfile.getHEALTHCHECKs();
+    expect(healthchecks).toHaveLength(1);
+    const check = healthchecks[0].getArgumentsContent() ?? '';
+    expect(check).toMatch(/CMD \["node", "-e", /);
+    expect(check).toContain('/health/ready');
+    expect(check).toContain(String(defaultPort));
+    expect(check).not.toMatch(/curl|wget/);
+  });
+});
+
+describe('.dockerignore', () => {
+  const patterns = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+
+  it.each(['.env', '.env.*', 'test/', 'bench/', 'node_modules/', 'dist/', '.git/', 'coverage/'])('keeps %s out of the build context', (pattern) => {
+    expect(patterns).toContain(pattern);
+  });
+
+  it('never re-includes anything', () => {
+    expect(patterns.filter((pattern) => pattern.startsWith('!'))).toEqual([]);
+  });
+});

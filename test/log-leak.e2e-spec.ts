@@ -1,0 +1,91 @@
+import request from 'supertest';
+import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
+import { MOBILE_CALLBACK, startEmulator } from './support/emulator';
+import { LogCapture } from './support/log-capture';
+import { serviceEnvironment, startTestApp, TEST_CLIENT, TestApp } from './support/test-app';
+
+const FINAL_URI = 'https://app.example.com/done';
+const REDIRECT_URI = 'https://swap.example.com/callback';
+
+/** Every value in a Set-Cookie header (the part between `=` and `;`). */
+function cookieValues(response: request.Response): string[] {
+  const header = response.headers['set-cookie'] as unknown as string[] | undefined;
+  return (header ?? []).map((cookie) => cookie.split(';')[0].split('=').slice(1).join('=')).filter((value) => value.length > 8);
+}
+
+describe('No secret reaches a log line', () => {
+  let emulator: SpotifyEmulator;
+  let service: TestApp;
+  const logs = new LogCapture();
+  const secrets = new Set<string>([TEST_CLIENT.clientSecret]);
+  const remember = (...values: Array<string | undefined>) =>
+    values.filter((value): value is string => typeof value === 'string' && value.length > 0).forEach((value) => secrets.add(value));
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ autoApprove: true });
+    // Only Spotify compares REDIRECT_URI; the test itself follows the redirect to this app.
+    emulator.registerRedirectUri(TEST_CLIENT.clientId, REDIRECT_URI);
+    service = await startTestApp(serviceEnvironment(emulator.url, { LOG_LEVEL: 'trace', FINAL_URI, REDIRECT_URI }), {
+      logDestination: logs,
+    });
+  });
+
+  afterAll(async () => {
+    await service.close();
+    await emulator.stop();
+  });
+
+  it('runs the browser flow, a swap, refreshes, a failed refresh and an upstream error, and logs none of their secrets', async () => {
+    // Browser flow: /login → emulator /authorize (auto-approve) → /callback → FINAL_URI with tokens.
+    const login = await request(service.url).get('/login');
+    expect(login.status).toBe(302);
+    const stateCookies = login.headers['set-cookie'] as unknown as string[];
+    remember(...cookieValues(login));
+    const authorize = await fetch(login.headers.location, { redirect: 'manual' });
+    const callbackUrl = new URL(authorize.headers.get('location') ?? '');
+    remember(callbackUrl.searchParams.get('code') ?? undefined, callbackUrl.searchParams.get('state') ?? undefined);
+    const callback = await request(service.url)
+      .get(`${callbackUrl.pathname}${callbackUrl.search}`)
+      .set('Cookie', stateCookies.map((cookie) => cookie.split(';')[0]));
+    expect(callback.status).toBe(302);
+    const landing = new URL(callback.headers.location);
+    expect(`${landing.origin}${landing.pathname}`).toBe(FINAL_URI);
+    const delivered = new URLSearchParams(landing.hash.slice(1) || landing.search.slice(1));
+    remember(delivered.get('access_token') ?? undefined, delivered.get('refresh_token') ?? undefined);
+    remember(...cookieValues(callback));
+
+    // Mobile: swap, refresh, a failed refresh and an upstream error.
+    const code = emulator.mintCode({ redirectUri: MOBILE_CALLBACK });
+    remember(code);
+    const swapped = await request(service.url).post('/swap').type('form').send({ code, client_id: 'x' });
+    expect(swapped.status).toBe(200);
+    remember(swapped.body.access_token, swapped.body.refresh_token);
+    const refreshed = await request(service.url)
+      .post('/refresh')
+      .set('Authorization', 'Bearer should-not-be-logged-either')
+      .type('form')
+      .send({ refresh_token: swapped.body.refresh_token });
+    expect(refreshed.status).toBe(200);
+    remember(refreshed.body.access_token, refreshed.body.refresh_token, 'should-not-be-logged-either');
+    const tampered = `${(swapped.body.refresh_token as string).slice(0, -3)}AAA`;
+    remember(tampered);
+    expect((await request(service.url).post('/refresh').send({ refresh_token: tampered })).status).toBe(400);
+    emulator.injectFault({ kind: 'status', status: 500, body: '{"secret":"upstream-body"}', contentType: 'application/json' });
+    expect((await request(service.url).post('/refresh').send({ refresh_token: refreshed.body.refresh_token })).status).toBe(502);
+    const usedCode = await request(service.url).post('/swap').send({ code });
+    expect(usedCode.status).toBe(400);
+
+    // What Spotify saw: raw refresh tokens, verifiers and codes the service handled.
+    for (const received of emulator.requests) {
+      remember(received.form.refresh_token, received.form.code, received.form.code_verifier, received.headers.authorization);
+    }
+
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const text = logs.text();
+    expect(logs.accessEntries.length).toBeGreaterThanOrEqual(7);
+    expect(text).toContain('"url":"/callback?code=[redacted]&state=[redacted]"');
+    const leaked = [...secrets].filter((secret) => text.includes(secret));
+    expect(leaked).toEqual([]);
+    expect(secrets.size).toBeGreaterThanOrEqual(12);
+  });
+});

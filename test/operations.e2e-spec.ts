@@ -1,0 +1,335 @@
+import http from 'node:http';
+import request from 'supertest';
+import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
+import { drainAndClose } from '../src/health/graceful-shutdown';
+import { ReadinessService } from '../src/health/readiness.service';
+import { MOBILE_CALLBACK, startEmulator } from './support/emulator';
+import { LogCapture } from './support/log-capture';
+import { serviceEnvironment, startTestApp, TestApp } from './support/test-app';
+
+const APP_ORIGIN = 'https://app.example.com';
+
+describe('Running it like production', () => {
+  let emulator: SpotifyEmulator;
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  afterAll(() => emulator.stop());
+  beforeEach(() => {
+    emulator.clearFaults();
+    emulator.latencyMs = 0;
+  });
+
+  async function swap(service: TestApp, agent = request(service.url)): Promise<request.Response> {
+    return agent.post('/swap').type('form').send({ code: emulator.mintCode({ redirectUri: MOBILE_CALLBACK }) });
+  }
+
+  describe('health and readiness', () => {
+    let service: TestApp;
+    beforeAll(async () => {
+      service = await startTestApp(serviceEnvironment(emulator.url));
+    });
+    afterAll(() => service.close());
+
+    it('answers liveness and readiness while serving', async () => {
+      const live = await request(service.url).get('/health');
+      expect(live.status).toBe(200);
+      expect(live.body).toMatchObject({ status: 'ok' });
+      const ready = await request(service.url).get('/health/ready');
+      expect(ready.status).toBe(200);
+      expect(ready.body).toMatchObject({ status: 'ok', details: { lifecycle: { status: 'up', state: 'serving' } } });
+    });
+
+    it('stays ready while Spotify is down: one blip must not empty the pool', async () => {
+      emulator.injectFault({ kind: 'status', status: 503 }, 5);
+      expect((await swap(service)).status).toBe(502);
+      expect((await request(service.url).get('/health/ready')).status).toBe(200);
+    });
+  });
+
+  describe('graceful shutdown', () => {
+    it('turns not-ready, finishes the in-flight request waiting on Spotify, then closes', async () => {
+      const service = await startTestApp(serviceEnvironment(emulator.url));
+      const sealed = (await swap(service)).body.refresh_token as string;
+      emulator.latencyMs = 600;
+
+      const inFlight = request(service.url).post('/refresh').type('form').send({ refresh_token: sealed });
+      const answered = inFlight.then((response) => response);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const logger = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
+      const drained = drainAndClose(service.app, { shutdownDelayMs: 200, shutdownGraceMs: 5000 }, logger);
+
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const during = await request(service.url).get('/health/ready');
+      expect(during.status).toBe(503);
+      expect(during.body).toEqual({ error: 'temporarily_unavailable', error_description: 'This instance is not ready to serve' });
+      expect(during.headers.connection).toBe('close');
+
+      const response = await answered;
+      expect(response.status).toBe(200);
+      expect(typeof response.body.access_token).toBe('string');
+      await drained;
+      await expect(request(service.url).get('/health')).rejects.toThrow(/ECONNREFUSED/);
+      expect(logger.warn).not.toHaveBeenCalled();
+    });
+
+    it('cuts requests still running when the grace period ends', async () => {
+      const service = await startTestApp(serviceEnvironment(emulator.url, { UPSTREAM_TIMEOUT_MS: '10000' }));
+      const sealed = (await swap(service)).body.refresh_token as string;
+      emulator.injectFault({ kind: 'hang' });
+      const stuck = request(service.url).post('/refresh').type('form').send({ refresh_token: sealed }).then(
+        () => 'answered',
+        () => 'cut',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const logger = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
+      const started = Date.now();
+      await drainAndClose(service.app, { shutdownDelayMs: 0, shutdownGraceMs: 500 }, logger);
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(await stuck).toBe('cut');
+      expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('Grace period over'), 'Shutdown');
+    });
+  });
+
+  describe('metrics', () => {
+    let service: TestApp;
+    beforeAll(async () => {
+      service = await startTestApp(serviceEnvironment(emulator.url));
+    });
+    afterAll(() => service.close());
+
+    it('counts requests by route template and status, upstream outcomes and token opens', async () => {
+      expect((await swap(service)).status).toBe(200);
+      expect((await request(service.url).post('/refresh').type('form').send({ refresh_token: 'not-sealed' })).status).toBe(400);
+      emulator.injectFault({ kind: 'status', status: 500 });
+      expect((await swap(service)).status).toBe(502);
+      await request(service.url).get('/no/such/path?code=secret-code');
+
+      const scrape = await request(service.url).get('/metrics');
+      expect(scrape.status).toBe(200);
+      expect(scrape.headers['content-type']).toMatch(/^text\/plain;.*version=0\.0\.4/);
+      const text = scrape.text;
+      expect(text).toMatch(/http_requests_total\{method="POST",route="\/swap",status="200"\} 1/);
+      expect(text).toMatch(/http_requests_total\{method="POST",route="\/refresh",status="400"\} 1/);
+      expect(text).toMatch(/http_requests_total\{method="GET",route="unmatched",status="404"\} 1/);
+      expect(text).toMatch(/http_request_duration_seconds_bucket\{le="[\d.]+",method="POST",route="\/swap",status="200"\}/);
+      expect(text).toMatch(/spotify_request_duration_seconds_count\{operation="exchange_code",outcome="ok"\} 1/);
+      expect(text).toMatch(/spotify_request_duration_seconds_count\{operation="exchange_code",outcome="upstream_error"\} 1/);
+      expect(text).toMatch(/refresh_token_opens_total\{key="failed"\} 1/);
+      expect(text).toMatch(/process_cpu_user_seconds_total \d/);
+      expect(text).not.toContain('secret-code');
+      expect(text).not.toContain('/no/such/path');
+    });
+
+    it('labels upstream rate limits and timeouts, and opens under a previous key', async () => {
+      const OLD = 'metrics-old-encryption-secret-0123456789';
+      const before = await startTestApp(serviceEnvironment(emulator.url, { ENCRYPTION_SECRET: OLD }));
+      const oldToken = (await swap(before)).body.refresh_token as string;
+      await before.close();
+      const rotated = await startTestApp(
+        serviceEnvironment(emulator.url, { ENCRYPTION_SECRET_PREVIOUS: OLD, UPSTREAM_TIMEOUT_MS: '300' }),
+      );
+      try {
+        expect((await request(rotated.url).post('/refresh').type('form').send({ refresh_token: oldToken })).status).toBe(200);
+        emulator.injectFault({ kind: 'rate-limit', retryAfterSeconds: 3 });
+        expect((await request(rotated.url).post('/refresh').type('form').send({ refresh_token: oldToken })).status).toBe(429);
+        emulator.injectFault({ kind: 'hang' });
+        expect((await request(rotated.url).post('/refresh').type('form').send({ refresh_token: oldToken })).status).toBe(504);
+        const text = (await request(rotated.url).get('/metrics')).text;
+        expect(text).toMatch(/refresh_token_opens_total\{key="previous"\} 3/);
+        expect(text).toMatch(/spotify_request_duration_seconds_count\{operation="refresh_token",outcome="rate_limited"\} 1/);
+        expect(text).toMatch(/spotify_request_duration_seconds_count\{operation="refresh_token",outcome="timeout"\} 1/);
+      } finally {
+        await rotated.close();
+      }
+    });
+  });
+
+  describe('request ids and access logs', () => {
+    it('echoes a sane X-Request-Id, replaces a bad one, and logs one access line per request', async () => {
+      const logs = new LogCapture();
+      const service = await startTestApp(serviceEnvironment(emulator.url, { LOG_LEVEL: 'info' }), { logDestination: logs });
+      try {
+        const echoed = await request(service.url).get('/health').set('X-Request-Id', 'abc-123.trace');
+        expect(echoed.headers['x-request-id']).toBe('abc-123.trace');
+        const replaced = await request(service.url).get('/health').set('X-Request-Id', 'x'.repeat(200));
+        expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+        const forged = await request(service.url).get('/health').set('X-Request-Id', 'a b\tc');
+        expect(forged.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+
+        const swapped = await swap(service, request(service.url));
+        const id = swapped.headers['x-request-id'];
+        await request(service.url).post('/swap').type('json').send('{"code":');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+
+        const access = logs.accessEntries;
+        const swapLine = access.find((entry) => entry.req?.id === id);
+        expect(swapLine).toMatchObject({
+          level: 30,
+          req: { method: 'POST', url: '/swap', ip: '127.0.0.1' },
+          route: '/swap',
+          res: { statusCode: 200 },
+        });
+        expect(typeof swapLine?.responseTime).toBe('number');
+        expect(access.some((entry) => entry.res?.statusCode === 400 && entry.req?.url === '/swap')).toBe(true);
+        // Probes do not flood the access log.
+        expect(access.some((entry) => entry.req?.url === '/health')).toBe(false);
+      } finally {
+        await service.close();
+      }
+    });
+
+    it('writes no access lines with ACCESS_LOG=off', async () => {
+      const logs = new LogCapture();
+      const service = await startTestApp(serviceEnvironment(emulator.url, { LOG_LEVEL: 'info', ACCESS_LOG: 'off' }), {
+        logDestination: logs,
+      });
+      try {
+        expect((await swap(service)).status).toBe(200);
+        expect(logs.accessEntries).toEqual([]);
+      } finally {
+        await service.close();
+      }
+    });
+  });
+
+  describe('rate limiting', () => {
+    it('answers 429 slow_down with Retry-After past RATE_LIMIT_PER_MINUTE, one budget across token routes', async () => {
+      const service = await startTestApp(serviceEnvironment(emulator.url, { RATE_LIMIT_PER_MINUTE: '3' }));
+      try {
+        expect((await swap(service)).status).toBe(200);
+        expect((await request(service.url).post('/refresh').type('form').send({ refresh_token: 'x' })).status).toBe(400);
+        expect((await request(service.url).post('/api/token').type('form').send({ code: 'x' })).status).toBe(400);
+        const limited = await request(service.url).post('/refresh').type('form').send({ refresh_token: 'x' });
+        expect(limited.status).toBe(429);
+        expect(limited.body).toEqual({ error: 'slow_down', error_description: 'Too many requests from this client; retry later' });
+        expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+        expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
+        // Operations routes are never limited.
+        expect((await request(service.url).get('/health')).status).toBe(200);
+      } finally {
+        await service.close();
+      }
+    });
+
+    it.each([
+      ['without TRUST_PROXY, X-Forwarded-For is ignored: one budget', undefined, [429]],
+      ['with TRUST_PROXY=loopback, each forwarded client has its own budget', 'loopback', [400]],
+    ])('%s', async (_name, trustProxy, expected) => {
+      const env = serviceEnvironment(emulator.url, { RATE_LIMIT_PER_MINUTE: '1', ...(trustProxy ? { TRUST_PROXY: trustProxy } : {}) });
+      const service = await startTestApp(env);
+      try {
+        const from = (ip: string) =>
+          request(service.url).post('/refresh').set('X-Forwarded-For', ip).type('form').send({ refresh_token: 'x' });
+        expect((await from('203.0.113.1')).status).toBe(400);
+        expect([(await from('203.0.113.2')).status]).toEqual(expected);
+      } finally {
+        await service.close();
+      }
+    });
+
+    it('keeps serving and still limits locally when Redis is unreachable', async () => {
+      const service = await startTestApp(serviceEnvironment(emulator.url, { RATE_LIMIT_PER_MINUTE: '2', REDIS_URL: 'redis://127.0.0.1:1' }));
+      try {
+        expect((await swap(service)).status).toBe(200);
+        expect((await swap(service)).status).toBe(200);
+        expect((await swap(service)).status).toBe(429);
+        expect((await request(service.url).get('/metrics')).text).toMatch(/rate_limit_store_errors_total 3/);
+      } finally {
+        await service.close();
+      }
+    });
+  });
+
+  describe('CORS on the token routes', () => {
+    let service: TestApp;
+    beforeAll(async () => {
+      service = await startTestApp(serviceEnvironment(emulator.url, { CORS_ORIGINS: `${APP_ORIGIN},https://other.example.com` }));
+    });
+    afterAll(() => service.close());
+
+    it('allows an allowlisted origin, without credentials', async () => {
+      const response = await swap(service, request(service.url)).then(() =>
+        request(service.url).post('/refresh').set('Origin', APP_ORIGIN).type('form').send({ refresh_token: 'x' }),
+      );
+      expect(response.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
+      expect(response.headers['access-control-allow-credentials']).toBeUndefined();
+      expect(response.headers.vary).toMatch(/Origin/);
+    });
+
+    it('answers a preflight for an allowlisted origin', async () => {
+      const response = await request(service.url)
+        .options('/swap')
+        .set('Origin', APP_ORIGIN)
+        .set('Access-Control-Request-Method', 'POST')
+        .set('Access-Control-Request-Headers', 'content-type');
+      expect(response.status).toBe(204);
+      expect(response.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
+      expect(response.headers['access-control-allow-methods']).toBe('POST');
+      expect(response.headers['access-control-allow-headers']).toMatch(/Content-Type/i);
+    });
+
+    it.each(['https://evil.example.com', 'null'])('gives %s no CORS headers', async (origin) => {
+      const simple = await request(service.url).post('/refresh').set('Origin', origin).type('form').send({ refresh_token: 'x' });
+      expect(simple.headers['access-control-allow-origin']).toBeUndefined();
+      const preflight = await request(service.url).options('/refresh').set('Origin', origin).set('Access-Control-Request-Method', 'POST');
+      expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    });
+
+    it('never answers CORS outside the token routes', async () => {
+      const response = await request(service.url).get('/health').set('Origin', APP_ORIGIN);
+      expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    });
+  });
+
+  describe('security headers', () => {
+    it('sends helmet headers and no X-Powered-By', async () => {
+      const service = await startTestApp(serviceEnvironment(emulator.url));
+      try {
+        const response = await request(service.url).get('/health');
+        expect(response.headers['x-powered-by']).toBeUndefined();
+        expect(response.headers['x-content-type-options']).toBe('nosniff');
+        expect(response.headers['content-security-policy']).toContain("default-src 'none'");
+        expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+      } finally {
+        await service.close();
+      }
+    });
+  });
+
+  describe('keep-alive behind a load balancer', () => {
+    it('keeps idle client sockets longer than common balancer idle timeouts', async () => {
+      const service = await startTestApp(serviceEnvironment(emulator.url, { KEEP_ALIVE_TIMEOUT_MS: '75000' }));
+      try {
+        const server = service.app.getHttpServer();
+        expect(server.keepAliveTimeout).toBe(75000);
+        expect(server.headersTimeout).toBe(76000);
+        const agent = new http.Agent({ keepAlive: true });
+        const keepAlive = await new Promise<string | undefined>((resolve, reject) =>
+          http.get(`${service.url}/health`, { agent }, (response) => {
+            response.resume();
+            resolve(response.headers['keep-alive'] as string | undefined);
+          }).on('error', reject),
+        );
+        agent.destroy();
+        expect(keepAlive).toBe('timeout=75');
+      } finally {
+        await service.close();
+      }
+    });
+  });
+
+  it('readiness is per instance', async () => {
+    const one = await startTestApp(serviceEnvironment(emulator.url));
+    const two = await startTestApp(serviceEnvironment(emulator.url));
+    try {
+      one.app.get(ReadinessService).beginShutdown();
+      expect((await request(one.url).get('/health/ready')).status).toBe(503);
+      expect((await request(two.url).get('/health/ready')).status).toBe(200);
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+});
