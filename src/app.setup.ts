@@ -9,6 +9,11 @@ import { httpConfig } from './config/http.config';
 import { ReadinessService } from './health/readiness.service';
 import { httpMetrics } from './metrics/http-metrics.middleware';
 import { MetricsService } from './metrics/metrics.service';
+import { serveOpenApi } from './openapi/openapi.document';
+
+/** Swagger UI loads its own scripts, styles and inline images: the API's `default-src 'none'` would blank it. */
+const DOCS_CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
 
 /** Options for `NestFactory.create` and `createNestApplication` alike, so tests boot what production boots. */
 export const APPLICATION_OPTIONS: NestApplicationOptions = {
@@ -43,6 +48,12 @@ export function configureApplication(app: NestExpressApplication): NestExpressAp
       crossOriginResourcePolicy: { policy: 'same-site' },
     }),
   );
+
+  app.use('/docs', (_request: Request, response: Response, next: NextFunction) => {
+    response.setHeader('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY);
+    next();
+  });
+  serveOpenApi(app, settings.apiDocs);
 
   const server = app.getHttpServer() as Server;
   server.keepAliveTimeout = settings.keepAliveTimeoutMs;

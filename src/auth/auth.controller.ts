@@ -1,4 +1,5 @@
 import { Controller, Get, HttpRedirectResponse, Query, Redirect, Res, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthorizationRefusedError } from '../common/oauth.error';
 import { oauthValidationPipe } from '../common/oauth-validation.pipe';
@@ -9,6 +10,7 @@ import { CallbackQueryDto } from './callback-query.dto';
 import { LoginState } from './login-state';
 import { LoginQueryDto } from './login-query.dto';
 import { LoginService } from './login.service';
+import { ApiOAuthErrors, ApiRequestId, INVALID_REQUEST, SLOW_DOWN } from '../openapi/api-responses';
 import { NO_STORE_HEADERS } from './no-store';
 import { OverHttps, VerifiedLoginState } from './request.decorators';
 import { StateGuard } from './state.guard';
@@ -17,6 +19,9 @@ import { StateCookieService } from './state-cookie.service';
 const FOUND = 302;
 
 /** The browser flow: a web app sends the user to `/login`; Spotify sends them back to `/callback`. */
+@ApiTags('Browser login')
+@ApiRequestId()
+@ApiOAuthErrors([501, 'server_error', 'FINAL_URI is not set: browser login is off'])
 @Controller()
 @UseGuards(BrowserLoginGuard)
 @UsePipes(oauthValidationPipe)
@@ -28,6 +33,16 @@ export class AuthController {
 
   /** Refusals here (bad `return_to`, unknown scope) are JSON: nothing has been redirected yet. */
   @Get('login')
+  @ApiOperation({ summary: "Start a login: redirect to Spotify's /authorize with a state cookie and PKCE" })
+  @ApiResponse({
+    status: FOUND,
+    description: 'To Spotify /authorize',
+    headers: {
+      Location: { description: "Spotify's /authorize URL with state and code_challenge", schema: { type: 'string' } },
+      'Set-Cookie': { description: 'The sealed state cookie (STATEKEY): HttpOnly, SameSite=Lax, Max-Age=600', schema: { type: 'string' } },
+    },
+  })
+  @ApiOAuthErrors(INVALID_REQUEST, [400, 'invalid_scope', 'A scope Spotify does not know'], SLOW_DOWN)
   @UseGuards(RateLimitGuard)
   @Redirect()
   start(
@@ -42,6 +57,22 @@ export class AuthController {
   }
 
   @Get('callback')
+  @ApiOperation({
+    summary: 'Spotify sends the browser back here; lands it on FINAL_URI with tokens or error=',
+    description:
+      'Every outcome is a redirect to return_to or the first FINAL_URI: tokens (or error=state_mismatch, access_denied, ' +
+      'invalid_grant, upstream_error, upstream_timeout, ...) in the fragment, or the query with TOKEN_DELIVERY=query.',
+  })
+  @ApiQuery({ name: 'state', type: String, required: false, description: 'The nonce /login sent to Spotify' })
+  @ApiHeader({ name: 'Cookie', required: false, description: 'The state cookie set by /login' })
+  @ApiResponse({
+    status: FOUND,
+    description: 'To the landing page, with the result',
+    headers: {
+      Location: { description: 'FINAL_URI (or return_to) with the tokens or error=', schema: { type: 'string' } },
+      'Set-Cookie': { description: 'Clears the state cookie (single use)', schema: { type: 'string' } },
+    },
+  })
   @UseGuards(StateGuard)
   @UseFilters(CallbackExceptionFilter)
   @Redirect()

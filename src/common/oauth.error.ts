@@ -152,3 +152,53 @@ export class AuthorizationRefusedError extends OAuthError {
     super(403, error, 'The authorization request was not approved');
   }
 }
+
+/** Why `/token` found no session it could serve; a metric label, so a fixed set. */
+export type SessionCookieFailure = 'missing' | 'invalid';
+
+const SESSION_COOKIE_DETAILS: Record<SessionCookieFailure, string> = {
+  missing: 'no session cookie',
+  invalid: 'session cookie does not open',
+};
+
+/**
+ * Session mode: no session cookie, or one this deployment did not seal (tampered, truncated,
+ * another deployment's, a retired secret's, a value sealed for another purpose). RFC 6750's
+ * code for a credential that is not valid; one description for every cause, like refresh tokens.
+ */
+export class InvalidTokenError extends OAuthError {
+  constructor(readonly reason: SessionCookieFailure) {
+    super(401, 'invalid_token', 'No valid session: log in at /login', { detail: SESSION_COOKIE_DETAILS[reason] });
+  }
+}
+
+/**
+ * Spotify refused the session's refresh token (the user removed the app's access, or the token
+ * was rotated elsewhere). 401 rather than Spotify's 400: to the page this means "log in again".
+ */
+export class SessionRevokedError extends OAuthError {
+  constructor(spotifyDescription: string) {
+    super(401, 'invalid_grant', 'Spotify no longer accepts this session: log in again at /login', {
+      detail: `Spotify: ${spotifyDescription}`,
+    });
+  }
+}
+
+/** Which CSRF check a session request failed; a metric label, so a fixed set. */
+export type CrossSiteRefusal = 'header' | 'origin';
+
+const CROSS_SITE_DESCRIPTIONS: Record<CrossSiteRefusal, string> = {
+  header: 'X-Requested-With header is required (any value): send it with fetch',
+  origin: 'Origin is not allowed: only this service\'s own origin and CORS_ORIGINS may use the session',
+};
+
+/**
+ * A session request that could be a cross-site forgery: `/token` and `/logout` act on the
+ * browser's cookie, so they need a header no cross-site form can send and, when the browser
+ * names the page's origin, an origin this service trusts.
+ */
+export class CrossSiteRequestError extends OAuthError {
+  constructor(readonly reason: CrossSiteRefusal) {
+    super(403, 'invalid_request', CROSS_SITE_DESCRIPTIONS[reason]);
+  }
+}

@@ -59,6 +59,10 @@ describe('validateEnvironment', () => {
     ['state cookie name with a semicolon', { STATEKEY: 'a;b' }, 'STATEKEY must be a cookie name'],
     ['token delivery', { TOKEN_DELIVERY: 'hash' }, 'TOKEN_DELIVERY must be fragment (default, RFC 9700) or query'],
     ['unknown scope', { SCOPES: 'user-read-private user-read-everything' }, 'SCOPES has scopes Spotify does not know: user-read-everything'],
+    ['browser mode', { BROWSER_MODE: 'cookie' }, 'BROWSER_MODE must be tokens (default: /callback hands the tokens to FINAL_URI) or session'],
+    ['session life of zero days', { SESSION_MAX_AGE_DAYS: '0' }, 'SESSION_MAX_AGE_DAYS must be a whole number from 1 to 400 (days'],
+    ['session life past what browsers keep', { SESSION_MAX_AGE_DAYS: '401' }, 'SESSION_MAX_AGE_DAYS must be a whole number from 1 to 400 (days; browsers keep no cookie longer than 400)'],
+    ['session life in words', { SESSION_MAX_AGE_DAYS: 'a month' }, 'SESSION_MAX_AGE_DAYS must be a whole number from 1 to 400'],
     ['production with neither feature', { NODE_ENV: 'production', CLIENT_ID: 'a', CLIENT_SECRET: 'b', ENCRYPTION_SECRET: SECRET }, 'Set CALLBACK_URL (token swap for mobile apps), FINAL_URI (browser login) or both'],
   ])('names the problem: %s', (_case, env, message) => {
     expect(problemsOf(env).join('\n')).toContain(message);

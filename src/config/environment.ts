@@ -74,7 +74,7 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @MinLength(MIN_SECRET_LENGTH, {
-    message: `ENCRYPTION_SECRET must be at least ${MIN_SECRET_LENGTH} characters (generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))")`,
+    message: `ENCRYPTION_SECRET must be at least ${MIN_SECRET_LENGTH} characters (generate one with: npm run -s generate-secret)`,
   })
   @emptyAsUnset()
   ENCRYPTION_SECRET?: string;
@@ -156,6 +156,11 @@ export class EnvironmentVariables {
   NEW_RELIC_LICENSE_KEY?: string;
 
   @IsOptional()
+  @IsIn(['on', 'off'], { message: 'API_DOCS must be on or off' })
+  @emptyAsUnset()
+  API_DOCS?: string;
+
+  @IsOptional()
   @IsString()
   @emptyAsUnset()
   REDIRECT_URI?: string;
@@ -181,6 +186,20 @@ export class EnvironmentVariables {
   @IsString()
   @emptyAsUnset()
   SCOPES?: string;
+
+  @IsOptional()
+  @IsIn(['tokens', 'session'], {
+    message:
+      'BROWSER_MODE must be tokens (default: /callback hands the tokens to FINAL_URI) or session (the refresh token stays in an HttpOnly cookie; pages call GET /token)',
+  })
+  @emptyAsUnset()
+  BROWSER_MODE?: string;
+
+  // Browsers cap a cookie's life at 400 days (RFC 6265bis), so a longer one would be cut short silently.
+  @IsOptional()
+  @wholeNumber('SESSION_MAX_AGE_DAYS', 1, 400, ' (days; browsers keep no cookie longer than 400)')
+  @toInteger()
+  SESSION_MAX_AGE_DAYS?: number;
 }
 
 /** Comma-separated list, blanks dropped. */

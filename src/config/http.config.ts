@@ -20,6 +20,8 @@ export interface HttpSettings {
   shutdownGraceMs: number;
   /** Origins allowed to call the token routes from a browser. */
   corsOrigins: string[];
+  /** Serve the interactive API page at /docs (/openapi.json is always served). */
+  apiDocs: boolean;
 }
 
 export function httpSettings(env: EnvironmentVariables): HttpSettings {
@@ -34,6 +36,7 @@ export function httpSettings(env: EnvironmentVariables): HttpSettings {
     shutdownDelayMs: env.SHUTDOWN_DELAY_MS ?? (env.NODE_ENV === 'production' ? 5_000 : 0),
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 25_000,
     corsOrigins: parseList(env.CORS_ORIGINS),
+    apiDocs: (env.API_DOCS ?? (env.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
   };
 }
 

@@ -1,3 +1,4 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller, Get, Header, Inject, Res, UseGuards } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import type { Response } from 'express';
@@ -8,6 +9,7 @@ import { DEMO_STYLE, demoPageContentSecurityPolicy, demoPageHtml } from './demo-
 import { OfflineDemoGuard } from './offline-demo.guard';
 
 /** The offline demo: a landing page for `/callback` that shows the tokens, the user, and a Refresh button. */
+@ApiExcludeController()
 @Controller(OFFLINE_DEMO_PATH)
 @UseGuards(OfflineDemoGuard)
 export class DemoController {

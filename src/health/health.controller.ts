@@ -1,7 +1,22 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOAuthErrors, ApiRequestId } from '../openapi/api-responses';
 import { ReadinessService } from './readiness.service';
 
+const HEALTH_BODY = {
+  type: 'object',
+  required: ['status'],
+  properties: {
+    status: { type: 'string', example: 'ok' },
+    info: { type: 'object', additionalProperties: true },
+    error: { type: 'object', additionalProperties: true },
+    details: { type: 'object', additionalProperties: true },
+  },
+};
+
+@ApiTags('Operations')
+@ApiRequestId()
 @Controller('health')
 export class HealthController {
   constructor(
@@ -12,14 +27,19 @@ export class HealthController {
 
   /** Liveness: the process answers HTTP. Restart it only when this fails. */
   @Get()
-  @HealthCheck()
+  @ApiOperation({ summary: 'Liveness' })
+  @ApiOkResponse({ description: 'The process serves HTTP', schema: HEALTH_BODY })
+  @HealthCheck({ swaggerDocumentation: false })
   live(): Promise<HealthCheckResult> {
     return this.health.check([]);
   }
 
   /** Readiness: 503 from the moment shutdown begins, so balancers drain this instance first. */
   @Get('ready')
-  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness', description: 'Independent of Spotify; 503 from the moment shutdown begins.' })
+  @ApiOkResponse({ description: 'Serving', schema: HEALTH_BODY })
+  @ApiOAuthErrors([503, 'temporarily_unavailable', 'Shutting down: take this instance out of the pool'])
+  @HealthCheck({ swaggerDocumentation: false })
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
       () => {

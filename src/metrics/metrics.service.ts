@@ -6,6 +6,10 @@ export type UpstreamOutcome = 'ok' | 'oauth_error' | 'rate_limited' | 'upstream_
 export type UpstreamOperation = 'exchange_code' | 'refresh_token';
 /** Which key opened a refresh token: `previous` means a retired secret is still in use. */
 export type RefreshTokenOpen = 'current' | 'previous' | 'failed';
+/** Where a session's `/token` answer came from: the cookie as it was, or a refresh with Spotify. */
+export type SessionTokenSource = 'cache' | 'refreshed';
+/** Why a session request failed: no or bad cookie, revoked at Spotify, a CSRF check, Spotify failing. */
+export type SessionFailureReason = 'missing' | 'invalid' | 'revoked' | 'csrf_header' | 'csrf_origin' | 'upstream';
 
 /**
  * Every metric this service exports, in one registry per application instance (so several
@@ -53,6 +57,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly sessionTokenAnswers = new Counter({
+    name: 'session_token_answers_total',
+    help: 'Access tokens handed out by /token in session mode, by source (cache: no call to Spotify).',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly sessionFailures = new Counter({
+    name: 'session_failures_total',
+    help: 'Session-mode requests (/token, /logout) refused or failed, by reason.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   private readonly rateLimitStoreErrors = new Counter({
     name: 'rate_limit_store_errors_total',
     help: 'Rate-limit checks that could not reach the shared store and let the request through.',
@@ -83,5 +101,13 @@ export class MetricsService {
 
   countRateLimitStoreError(): void {
     this.rateLimitStoreErrors.inc();
+  }
+
+  countSessionToken(source: SessionTokenSource): void {
+    this.sessionTokenAnswers.inc({ source });
+  }
+
+  countSessionFailure(reason: SessionFailureReason): void {
+    this.sessionFailures.inc({ reason });
   }
 }

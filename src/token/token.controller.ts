@@ -1,7 +1,18 @@
 import { Body, Controller, Header, HttpCode, Post, UseGuards, UsePipes } from '@nestjs/common';
-import { FormOrJsonGuard } from '../common/content-type.guard';
+import { ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { FORM_OR_JSON, FormOrJsonGuard } from '../common/content-type.guard';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { oauthValidationPipe } from '../common/oauth-validation.pipe';
+import {
+  ApiOAuthErrors,
+  ApiRequestId,
+  ErrorCase,
+  INVALID_REQUEST,
+  NO_STORE_HEADERS,
+  SLOW_DOWN,
+  TokenResponse,
+  TOO_LARGE,
+} from '../openapi/api-responses';
 import { SpotifyTokens } from '../spotify/spotify-tokens';
 import { RefreshRequestDto } from './refresh-request.dto';
 import { SwapRequestDto } from './swap-request.dto';
@@ -11,10 +22,24 @@ const SWAP_ROUTES = ['swap', 'api/token'];
 const REFRESH_ROUTES = ['refresh', 'api/refresh_token'];
 export const TOKEN_ROUTES = [...SWAP_ROUTES, ...REFRESH_ROUTES];
 
+/** What any call through Spotify can end in, besides the route's own refusals. */
+const UPSTREAM_ERRORS: ErrorCase[] = [
+  [400, 'invalid_grant', "Spotify refused the grant (Spotify's own error and description)"],
+  [401, 'invalid_client', 'Spotify refused this service\'s client credentials (a configuration fault)'],
+  [429, 'temporarily_unavailable', 'Spotify is rate limiting this service (its Retry-After passed on)'],
+  SLOW_DOWN,
+  [502, 'upstream_error', 'Spotify answered with a 5xx, garbage, or dropped the connection'],
+  [504, 'upstream_timeout', 'Spotify did not answer within UPSTREAM_TIMEOUT_MS'],
+  [500, 'server_error', 'An unexpected fault (logged, never detailed)'],
+];
+
 /**
  * The Spotify iOS SDK's `tokenSwapURL` / `tokenRefreshURL`, plus the paths of the most used
  * Ruby swap service so its clients switch without a rebuild.
  */
+@ApiTags('Token swap (mobile SDKs)')
+@ApiRequestId()
+@ApiOkResponse({ type: TokenResponse, headers: NO_STORE_HEADERS, description: "Spotify's token answer; refresh_token sealed" })
 @Controller()
 @UseGuards(RateLimitGuard, FormOrJsonGuard)
 @UsePipes(oauthValidationPipe)
@@ -22,6 +47,12 @@ export class TokenController {
   constructor(private readonly tokens: TokenService) {}
 
   @Post(SWAP_ROUTES)
+  @ApiOperation({
+    summary: 'Swap an authorization code for tokens (tokenSwapURL)',
+    description: '`/api/token` is an alias. Unknown fields (client_id, grant_type) are ignored.',
+  })
+  @ApiOAuthErrors(INVALID_REQUEST, TOO_LARGE, ...UPSTREAM_ERRORS, [501, 'server_error', 'CALLBACK_URL is not set: token swap is off'])
+  @ApiConsumes(...FORM_OR_JSON)
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
@@ -30,6 +61,17 @@ export class TokenController {
   }
 
   @Post(REFRESH_ROUTES)
+  @ApiOperation({
+    summary: 'Refresh an access token with a sealed refresh token (tokenRefreshURL)',
+    description: '`/api/refresh_token` is an alias. The answer always carries a refresh_token to store.',
+  })
+  @ApiOAuthErrors(
+    INVALID_REQUEST,
+    [400, 'invalid_grant', 'The refresh token does not open (tampered, foreign, or sealed under a retired secret)'],
+    TOO_LARGE,
+    ...UPSTREAM_ERRORS,
+  )
+  @ApiConsumes(...FORM_OR_JSON)
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')

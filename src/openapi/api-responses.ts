@@ -1,0 +1,69 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiHeader, ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+
+/** RFC 6749 §5.2: the only error shape this service answers with. */
+export class OAuthErrorResponse {
+  @ApiProperty({ description: 'OAuth error code', example: 'invalid_request' })
+  error!: string;
+
+  @ApiProperty({ description: 'Human-readable explanation; never carries secrets', example: 'code is required' })
+  error_description!: string;
+}
+
+/** Spotify's token answer as handed on; `refresh_token` is sealed by this service. */
+export class TokenResponse {
+  @ApiProperty({ example: 'BQC4...' })
+  access_token!: string;
+
+  @ApiProperty({ example: 'Bearer' })
+  token_type!: string;
+
+  @ApiProperty({ type: 'integer', description: 'Seconds until the access token expires', example: 3600 })
+  expires_in!: number;
+
+  @ApiPropertyOptional({ description: 'Space-separated scopes granted', example: 'user-read-private user-read-email' })
+  scope?: string;
+
+  @ApiPropertyOptional({
+    description: 'Sealed by this service (base64url); send it back to /refresh as it is. Always present on /refresh.',
+    example: 'AQS3p8mZ...',
+  })
+  refresh_token?: string;
+}
+
+export const NO_STORE_HEADERS = {
+  'Cache-Control': { description: 'Always `no-store`: token answers must not be cached', schema: { type: 'string', example: 'no-store' } },
+  Pragma: { description: 'Always `no-cache`', schema: { type: 'string', example: 'no-cache' } },
+  'X-Request-Id': { description: 'The caller\'s sane X-Request-Id, or a generated one', schema: { type: 'string' } },
+} as const;
+
+const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'string', example: '30' } } };
+
+/** One documented error status: which OAuth codes it carries and why. */
+export type ErrorCase = [status: number, codes: string, why: string];
+
+export const INVALID_REQUEST: ErrorCase = [400, 'invalid_request', 'A field is missing or malformed, or the content type is wrong'];
+export const TOO_LARGE: ErrorCase = [413, 'invalid_request', 'The body is larger than 16 KiB'];
+export const SLOW_DOWN: ErrorCase = [429, 'slow_down', 'This client exceeded RATE_LIMIT_PER_MINUTE (see Retry-After)'];
+
+/** Documents error answers in the OAuth shape, with `Retry-After` on 429s. */
+export function ApiOAuthErrors(...cases: ErrorCase[]): MethodDecorator & ClassDecorator {
+  const byStatus = new Map<number, string[]>();
+  for (const [status, codes, why] of cases) {
+    byStatus.set(status, [...(byStatus.get(status) ?? []), `\`${codes}\`: ${why}`]);
+  }
+  return applyDecorators(
+    ...[...byStatus].map(([status, lines]) =>
+      ApiResponse({
+        status,
+        description: lines.join('; '),
+        type: OAuthErrorResponse,
+        headers: status === 429 ? { ...NO_STORE_HEADERS, ...RETRY_AFTER } : NO_STORE_HEADERS,
+      }),
+    ),
+  );
+}
+
+/** `X-Request-Id` accepted on every route. */
+export const ApiRequestId = () =>
+  ApiHeader({ name: 'X-Request-Id', required: false, description: 'Echoed back; 1–128 of A-Z a-z 0-9 . _ : @ -' });
