@@ -1,25 +1,14 @@
 /** Unit specs sit beside the code; e2e specs in test/ boot the app against a real local emulator. */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
+const project = (displayName, root, testRegex) => ({
+  displayName,
+  testEnvironment: 'node',
+  rootDir: '.',
+  roots: [`<rootDir>/${root}`],
+  testRegex,
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+});
 
 module.exports = {
-  projects: [
-    {
-      displayName: 'unit',
-      testEnvironment: 'node',
-      rootDir: '.',
-      roots: ['<rootDir>/src'],
-      testRegex: '\\.spec\\.ts$',
-      transform: { '^.+\\.ts$': tsJest },
-      moduleFileExtensions: ['ts', 'js', 'json'],
-    },
-    {
-      displayName: 'e2e',
-      testEnvironment: 'node',
-      rootDir: '.',
-      roots: ['<rootDir>/test'],
-      testRegex: '\\.e2e-spec\\.ts$',
-      transform: { '^.+\\.ts$': tsJest },
-      moduleFileExtensions: ['ts', 'js', 'json'],
-    },
-  ],
+  projects: [project('unit', 'src', '\\.spec\\.ts$'), project('e2e', 'test', '\\.e2e-spec\\.ts$')],
 };

@@ -16,6 +16,8 @@ import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { rateLimitConfig } from './config/rate-limit.config';
+import { sessionConfig } from './config/session.config';
+import { SessionModule } from './session/session.module';
 import { TokenModule } from './token/token.module';
 
 export interface AppOptions {
@@ -46,7 +48,7 @@ export class AppModule implements NestModule {
           // `.env` is loaded by main.ts before validation, so tests never pick up a developer's file.
           ignoreEnvFile: true,
           validate: validateEnvironment,
-          load: [spotifyConfig, securityConfig, httpConfig, rateLimitConfig, browserConfig],
+          load: [spotifyConfig, securityConfig, httpConfig, rateLimitConfig, browserConfig, sessionConfig],
         }),
         LoggingModule.forRoot(options.logDestination),
         MetricsModule,
@@ -54,6 +56,7 @@ export class AppModule implements NestModule {
         RateLimitModule,
         TokenModule,
         AuthModule,
+        SessionModule,
         DemoModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: OAuthExceptionFilter }],

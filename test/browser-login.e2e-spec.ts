@@ -1,8 +1,5 @@
-import { Browser, BrowserContext, Page } from 'playwright-core';
-import { existsSync } from 'node:fs';
-import { browserTests, launchChromium } from './support/browser';
-import { freePort } from './support/free-port';
-import { MAIN_JS, ServiceProcess, spawnService, waitForOutput } from './support/service-process';
+import { BrowserContext, Page } from 'playwright-core';
+import { browserTests, DemoUnderTest, freshPage, startDemoInBrowser, stopDemoInBrowser } from './support/browser';
 
 const STEP_TIMEOUT_MS = 10_000;
 const availability = browserTests();
@@ -10,40 +7,18 @@ if (!availability.run) console.warn(`Skipping the real-browser login specs: ${av
 const describeInBrowser = availability.run ? describe : describe.skip;
 
 describeInBrowser('The offline demo in a real browser (headless Chromium)', () => {
-  let service: ServiceProcess;
+  let demo: DemoUnderTest;
   let serviceUrl: string;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let pageErrors: string[];
 
   beforeAll(async () => {
-    if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run npm run build first (npm test does)`);
-    // Started as the README's quick start starts it: no configuration at all but a port.
-    const port = await freePort();
-    service = spawnService({ PORT: String(port), SHUTDOWN_DELAY_MS: '0' });
-    await waitForOutput(service, /Listening on port/);
-    serviceUrl = `http://127.0.0.1:${port}`;
-    browser = await launchChromium();
+    demo = await startDemoInBrowser();
+    serviceUrl = demo.url;
   }, 30_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    service?.child.kill('SIGTERM');
-    await service?.exited;
-  });
-
-  beforeEach(async () => {
-    // A fresh profile per test: no cookie from an earlier login.
-    context = await browser.newContext();
-    context.setDefaultTimeout(STEP_TIMEOUT_MS);
-    page = await context.newPage();
-    pageErrors = [];
-    // CSP violations and script errors show up here; the demo must have none.
-    page.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()));
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-  });
-
+  afterAll(() => stopDemoInBrowser(demo));
+  beforeEach(async () => ({ context, page, pageErrors } = await freshPage(demo.browser, STEP_TIMEOUT_MS)));
   afterEach(() => context?.close());
 
   it('Approve: lands on the demo page showing the user and a token; Refresh shows a new access token', async () => {

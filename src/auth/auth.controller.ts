@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { AuthorizationRefusedError } from '../common/oauth.error';
 import { oauthValidationPipe } from '../common/oauth-validation.pipe';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
+import { SessionCookieService } from '../session/session-cookie.service';
 import { BrowserLoginGuard } from './browser-login.guard';
 import { CallbackExceptionFilter } from './callback-exception.filter';
 import { CallbackQueryDto } from './callback-query.dto';
@@ -29,6 +30,7 @@ export class AuthController {
   constructor(
     private readonly login: LoginService,
     private readonly stateCookie: StateCookieService,
+    private readonly sessionCookie: SessionCookieService,
   ) {}
 
   /** Refusals here (bad `return_to`, unknown scope) are JSON: nothing has been redirected yet. */
@@ -69,8 +71,8 @@ export class AuthController {
     status: FOUND,
     description: 'To the landing page, with the result',
     headers: {
-      Location: { description: 'FINAL_URI (or return_to) with the tokens or error=', schema: { type: 'string' } },
-      'Set-Cookie': { description: 'Clears the state cookie (single use)', schema: { type: 'string' } },
+      Location: { description: 'FINAL_URI (or return_to) with the tokens (session mode: login=ok) or error=', schema: { type: 'string' } },
+      'Set-Cookie': { description: 'Clears the state cookie (single use); in session mode, sets the session cookie', schema: { type: 'string' } },
     },
   })
   @UseGuards(StateGuard)
@@ -84,8 +86,9 @@ export class AuthController {
   ): Promise<HttpRedirectResponse> {
     if (query.error !== undefined) throw new AuthorizationRefusedError(query.error);
     // The DTO guarantees a code whenever there is no error.
-    const landing = await this.login.finish(query.code as string, state);
+    const { landing, session } = await this.login.finish(query.code as string, state);
     this.stateCookie.clear(response, secure);
+    if (session !== undefined) this.sessionCookie.issue(response, secure, session);
     response.set(NO_STORE_HEADERS);
     return { url: landing, statusCode: FOUND };
   }

@@ -1,3 +1,5 @@
+import { parseJsonObject } from '../common/json-object';
+
 /** What `/login` hands the browser to bring back to `/callback`, sealed in the state cookie. */
 export interface LoginState {
   /** 256 random bits, also sent to Spotify as `state`: ties the callback to this browser's login. */
@@ -17,14 +19,9 @@ export function serializeLoginState(state: LoginState): string {
 
 /** `undefined` unless `text` is exactly what {@link serializeLoginState} writes. */
 export function parseLoginState(text: string): LoginState | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { nonce, codeVerifier, returnTo, issuedAt } = value as Record<string, unknown>;
+  const value = parseJsonObject(text);
+  if (value === undefined) return undefined;
+  const { nonce, codeVerifier, returnTo, issuedAt } = value;
   if (typeof nonce !== 'string' || typeof codeVerifier !== 'string' || typeof issuedAt !== 'number') return undefined;
   if (returnTo !== undefined && typeof returnTo !== 'string') return undefined;
   return { nonce, codeVerifier, returnTo, issuedAt };

@@ -156,19 +156,17 @@ export class AuthorizationRefusedError extends OAuthError {
 /** Why `/token` found no session it could serve; a metric label, so a fixed set. */
 export type SessionCookieFailure = 'missing' | 'invalid';
 
-const SESSION_COOKIE_DETAILS: Record<SessionCookieFailure, string> = {
-  missing: 'no session cookie',
-  invalid: 'session cookie does not open',
-};
-
 /**
  * Session mode: no session cookie, or one this deployment did not seal (tampered, truncated,
  * another deployment's, a retired secret's, a value sealed for another purpose). RFC 6750's
  * code for a credential that is not valid; one description for every cause, like refresh tokens.
+ * Only a cookie that does not open is logged: a visitor who is not logged in is no news.
  */
 export class InvalidTokenError extends OAuthError {
   constructor(readonly reason: SessionCookieFailure) {
-    super(401, 'invalid_token', 'No valid session: log in at /login', { detail: SESSION_COOKIE_DETAILS[reason] });
+    super(401, 'invalid_token', 'No valid session: log in at /login', {
+      detail: reason === 'invalid' ? 'session cookie does not open' : undefined,
+    });
   }
 }
 

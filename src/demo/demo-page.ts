@@ -1,4 +1,5 @@
 import { OFFLINE_DEMO_PATH } from '../config/browser.config';
+import { BrowserMode } from '../config/session.config';
 
 export const DEMO_SCRIPT_PATH = `${OFFLINE_DEMO_PATH}/demo.js`;
 export const DEMO_STYLE_PATH = `${OFFLINE_DEMO_PATH}/demo.css`;
@@ -23,11 +24,26 @@ function escapeAttribute(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
+/** What differs between the modes: how the page gets its tokens, and what its button does. */
+const MODE_TEXT: Record<BrowserMode, { note: string; welcome: string; action: string }> = {
+  tokens: {
+    note: "This page is what your web app's FINAL_URI receives.",
+    welcome: 'it sends you to the emulator\'s consent page, then back here with tokens.',
+    action: '<button type="button" id="refresh">Refresh</button>',
+  },
+  session: {
+    note: 'Session mode: the service keeps the refresh token in an HttpOnly cookie; this page asks /token for access tokens.',
+    welcome: 'it sends you to the emulator\'s consent page, then back here, and this page asks /token for an access token.',
+    action: '<button type="button" id="logout">Log out</button>',
+  },
+};
+
 /**
  * The offline demo's landing page (FINAL_URI's default when the service runs against the
  * emulator). No inline script or style, so it works under a strict Content-Security-Policy.
  */
-export function demoPageHtml(webApiUrl: string): string {
+export function demoPageHtml(webApiUrl: string, mode: BrowserMode): string {
+  const text = MODE_TEXT[mode];
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -37,12 +53,13 @@ export function demoPageHtml(webApiUrl: string): string {
 <title>Spotify Token Swap - offline demo</title>
 <link rel="stylesheet" href="${DEMO_STYLE_PATH}">
 </head>
-<body data-web-api="${escapeAttribute(webApiUrl)}">
+<body data-web-api="${escapeAttribute(webApiUrl)}" data-mode="${mode}">
 <main>
 <h1>Spotify Token Swap: offline demo</h1>
-<p class="note">This page is what your web app's FINAL_URI receives. Everything runs against the local Spotify Accounts emulator.</p>
+<p class="note">${text.note} Everything runs against the local Spotify Accounts emulator.</p>
 <section id="welcome" hidden>
-<p>Log in through this service: it sends you to the emulator's consent page, then back here with tokens.</p>
+<p id="logged-out" hidden>Logged out: the session cookie is gone.</p>
+<p>Log in through this service: ${text.welcome}</p>
 <a class="button" id="login" href="/login">Log in</a>
 </section>
 <section id="failed" hidden>
@@ -58,7 +75,7 @@ export function demoPageHtml(webApiUrl: string): string {
 <dt>scope</dt><dd id="scope"></dd>
 <dt>refresh_token</dt><dd id="refresh-token"></dd>
 </dl>
-<button type="button" id="refresh">Refresh</button>
+${text.action}
 <p id="status"></p>
 </section>
 </main>

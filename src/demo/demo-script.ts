@@ -3,12 +3,15 @@
  * It is what a web app's landing page does: read the result from the fragment (or the query in
  * TOKEN_DELIVERY=query mode), wipe it from the address bar, call the Web API with the access
  * token, and trade the sealed refresh token for a new access token through `POST /refresh`.
+ * In session mode there is no token in the URL: it asks `GET /token` (the cookie rides along,
+ * `X-Requested-With` passes the CSRF check) and logs out with `POST /logout`.
  * Everything is written with textContent: nothing from the URL is ever parsed as HTML.
  */
 export const DEMO_SCRIPT = `'use strict';
 (() => {
   const byId = (id) => document.getElementById(id);
   const webApiUrl = document.body.dataset.webApi;
+  const sessionMode = document.body.dataset.mode === 'session';
   const result = new URLSearchParams(location.hash.length > 1 ? location.hash.slice(1) : location.search.slice(1));
   // The tokens must not linger in the history, a bookmark or a screenshot of the address bar.
   history.replaceState(null, '', location.pathname);
@@ -27,7 +30,14 @@ export const DEMO_SCRIPT = `'use strict';
     byId('access-token').textContent = shorten(tokens.access_token);
     byId('expires-in').textContent = tokens.expires_in + ' s';
     byId('scope').textContent = tokens.scope || '(none)';
-    byId('refresh-token').textContent = tokens.refresh_token ? shorten(tokens.refresh_token) : '(none)';
+    byId('refresh-token').textContent = tokens.refresh_token
+      ? shorten(tokens.refresh_token)
+      : sessionMode ? 'kept by the service, out of this page\\'s reach' : '(none)';
+  };
+
+  const showFailure = (code) => {
+    byId('error-code').textContent = code;
+    show('failed');
   };
 
   const readJson = async (response) => {
@@ -69,15 +79,54 @@ export const DEMO_SCRIPT = `'use strict';
     }
   };
 
-  if (result.has('error')) {
-    byId('error-code').textContent = result.get('error');
-    show('failed');
-  } else if (result.has('access_token')) {
-    tokens = Object.fromEntries(result);
+  const signIn = () => {
     render();
     show('signed-in');
-    byId('refresh').addEventListener('click', refresh);
     loadUser();
+  };
+
+  const askService = (path, method) =>
+    fetch(path, { method, credentials: 'same-origin', headers: { 'X-Requested-With': 'fetch' } });
+
+  const loadSession = async () => {
+    const response = await askService('/token', 'GET');
+    if (response.status === 401) {
+      show('welcome');
+      return;
+    }
+    try {
+      tokens = await readJson(response);
+    } catch (error) {
+      showFailure(error.message);
+      return;
+    }
+    signIn();
+  };
+
+  const logout = async () => {
+    byId('logout').disabled = true;
+    try {
+      const response = await askService('/logout', 'POST');
+      if (!response.ok) await readJson(response);
+      tokens = undefined;
+      byId('logged-out').hidden = false;
+      show('welcome');
+    } catch (error) {
+      setStatus('Log out failed: ' + error.message);
+    } finally {
+      byId('logout').disabled = false;
+    }
+  };
+
+  if (result.has('error')) {
+    showFailure(result.get('error'));
+  } else if (sessionMode) {
+    byId('logout').addEventListener('click', logout);
+    loadSession();
+  } else if (result.has('access_token')) {
+    tokens = Object.fromEntries(result);
+    byId('refresh').addEventListener('click', refresh);
+    signIn();
   } else {
     show('welcome');
   }

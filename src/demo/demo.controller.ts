@@ -3,12 +3,16 @@ import { Controller, Get, Header, Inject, Res, UseGuards } from '@nestjs/common'
 import { ConfigType } from '@nestjs/config';
 import type { Response } from 'express';
 import { OFFLINE_DEMO_PATH } from '../config/browser.config';
+import { sessionConfig } from '../config/session.config';
 import { spotifyConfig } from '../config/spotify.config';
 import { DEMO_SCRIPT } from './demo-script';
 import { DEMO_STYLE, demoPageContentSecurityPolicy, demoPageHtml } from './demo-page';
 import { OfflineDemoGuard } from './offline-demo.guard';
 
-/** The offline demo: a landing page for `/callback` that shows the tokens, the user, and a Refresh button. */
+/**
+ * The offline demo: a landing page for `/callback` that shows the tokens, the user, and a Refresh
+ * button (tokens mode) or a Log out button (session mode, tokens from `/token`).
+ */
 @ApiExcludeController()
 @Controller(OFFLINE_DEMO_PATH)
 @UseGuards(OfflineDemoGuard)
@@ -16,9 +20,12 @@ export class DemoController {
   private readonly html: string;
   private readonly contentSecurityPolicy: string;
 
-  constructor(@Inject(spotifyConfig.KEY) spotify: ConfigType<typeof spotifyConfig>) {
+  constructor(
+    @Inject(spotifyConfig.KEY) spotify: ConfigType<typeof spotifyConfig>,
+    @Inject(sessionConfig.KEY) session: ConfigType<typeof sessionConfig>,
+  ) {
     // The emulator serves the Web API's /v1/me next to the Accounts endpoints.
-    this.html = demoPageHtml(spotify.accountsUrl);
+    this.html = demoPageHtml(spotify.accountsUrl, session.mode);
     this.contentSecurityPolicy = demoPageContentSecurityPolicy(spotify.accountsUrl);
   }
 

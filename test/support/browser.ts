@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
-import { Browser, chromium } from 'playwright-core';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { freePort } from './free-port';
+import { MAIN_JS, ServiceProcess, spawnService, waitForOutput } from './service-process';
 
 /** The distribution's Chromium (Debian package `chromium`); tests never download a browser. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -32,4 +34,36 @@ export async function launchChromium(): Promise<Browser> {
     throw new Error(`REQUIRE_BROWSER_TESTS=1 but ${CHROMIUM_PATH} is missing: install it with apt-get install chromium`);
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/** The built service started as the README's quick start starts it (offline), plus `env`, and a Chromium. */
+export interface DemoUnderTest {
+  service: ServiceProcess;
+  url: string;
+  browser: Browser;
+}
+
+export async function startDemoInBrowser(env: Record<string, string> = {}): Promise<DemoUnderTest> {
+  if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run npm run build first (npm test does)`);
+  const port = await freePort();
+  const service = spawnService({ PORT: String(port), SHUTDOWN_DELAY_MS: '0', ...env });
+  await waitForOutput(service, /Listening on port/);
+  return { service, url: `http://127.0.0.1:${port}`, browser: await launchChromium() };
+}
+
+export async function stopDemoInBrowser(demo: DemoUnderTest | undefined): Promise<void> {
+  await demo?.browser.close();
+  demo?.service.child.kill('SIGTERM');
+  await demo?.service.exited;
+}
+
+/** A fresh profile (no cookie from an earlier test) and a page that collects script errors and CSP violations. */
+export async function freshPage(browser: Browser, stepTimeoutMs = 10_000): Promise<{ context: BrowserContext; page: Page; pageErrors: string[] }> {
+  const context = await browser.newContext();
+  context.setDefaultTimeout(stepTimeoutMs);
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()));
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return { context, page, pageErrors };
 }

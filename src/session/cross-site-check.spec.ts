@@ -1,0 +1,44 @@
+import { crossSiteRefusal, CrossSiteSignals, originOf } from './cross-site-check';
+
+describe('originOf', () => {
+  it.each<[string, string | undefined, string | undefined]>([
+    ['http', '127.0.0.1:5000', 'http://127.0.0.1:5000'],
+    ['https', 'Swap.Example.COM', 'https://swap.example.com'],
+    ['https', 'swap.example.com:443', 'https://swap.example.com'],
+    ['http', 'swap.example.com:8080', 'http://swap.example.com:8080'],
+    ['http', '[::1]:5000', 'http://[::1]:5000'],
+    ['http', undefined, undefined],
+    ['http', '', undefined],
+    ['http', 'bad host name', undefined],
+  ])('%s + %s → %s', (protocol, host, origin) => {
+    expect(originOf(protocol, host)).toBe(origin);
+  });
+});
+
+describe('crossSiteRefusal', () => {
+  const OWN = 'https://swap.example.com';
+  const ALLOWED = ['https://app.example.com'];
+  const signals = (overrides: Partial<CrossSiteSignals>): CrossSiteSignals => ({
+    requestedWith: 'fetch',
+    origin: undefined,
+    ownOrigin: OWN,
+    ...overrides,
+  });
+
+  it.each<[string, Partial<CrossSiteSignals>, string | undefined]>([
+    ['the header and no Origin (a same-origin GET)', {}, undefined],
+    ['the header, even empty', { requestedWith: '' }, undefined],
+    ['the header twice', { requestedWith: ['a', 'b'] }, undefined],
+    ['its own origin', { origin: OWN }, undefined],
+    ['an allowlisted origin', { origin: 'https://app.example.com' }, undefined],
+    ['no header (a form or a link)', { requestedWith: undefined }, 'header'],
+    ['no header, even from its own origin', { requestedWith: undefined, origin: OWN }, 'header'],
+    ['another origin', { origin: 'https://evil.example.com' }, 'origin'],
+    ['an opaque origin (sandboxed frame, data: URL)', { origin: 'null' }, 'origin'],
+    ['its own host over the other scheme', { origin: 'http://swap.example.com' }, 'origin'],
+    ['an allowlisted host on another port', { origin: 'https://app.example.com:8443' }, 'origin'],
+    ['an Origin when the request names no host', { origin: OWN, ownOrigin: undefined }, 'origin'],
+  ])('%s → %s', (_case, overrides, refusal) => {
+    expect(crossSiteRefusal(signals(overrides), ALLOWED)).toBe(refusal);
+  });
+});

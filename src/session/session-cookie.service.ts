@@ -1,0 +1,72 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import type { CookieOptions, Request, Response } from 'express';
+import { InvalidTokenError } from '../common/oauth.error';
+import { sessionConfig } from '../config/session.config';
+import { CryptoService } from '../crypto/crypto.service';
+import { parseSession, serializeSession, Session } from './session';
+
+/** The session cookie's name over plain http (local development). */
+export const SESSION_COOKIE = 'spotify_session';
+/**
+ * Its name over HTTPS. Browsers accept a `__Host-` cookie only when it is Secure, has Path=/
+ * and no Domain, so neither a sibling subdomain nor a plain-http page can plant or shadow it.
+ */
+export const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
+
+/** A session cookie that opened, and whether it should be resealed under the current secret. */
+export interface OpenedSession {
+  session: Session;
+  sealedWithCurrentKey: boolean;
+}
+
+/**
+ * The session cookie of session mode: the tokens sealed with the `session` key (AES-256-GCM,
+ * its own HKDF key, so a sealed refresh token never opens as a session nor the reverse).
+ * Nothing is kept in server memory: any instance sharing `ENCRYPTION_SECRET` serves it.
+ */
+@Injectable()
+export class SessionCookieService {
+  constructor(
+    @Inject(sessionConfig.KEY) private readonly settings: ConfigType<typeof sessionConfig>,
+    private readonly crypto: CryptoService,
+  ) {}
+
+  /** Sets (or renews, with a full SESSION_MAX_AGE_DAYS) the cookie holding `session`. */
+  issue(response: Response, secure: boolean, session: Session): void {
+    const sealed = this.crypto.seal('session', serializeSession(session));
+    response.cookie(cookieName(secure), sealed, { ...attributes(secure), maxAge: this.settings.maxAgeMs });
+  }
+
+  /**
+   * The session this browser brought. Over HTTPS only the `__Host-` cookie counts: a plain one
+   * could have been planted by a network attacker on an http page of the same host.
+   * @throws InvalidTokenError when there is no cookie or it does not open (whatever the reason).
+   */
+  read(request: Request): OpenedSession {
+    const sealed: unknown = request.cookies?.[cookieName(request.secure)];
+    if (sealed === undefined || sealed === '') throw new InvalidTokenError('missing');
+    // cookie-parser turns a `j:`-prefixed value into an object: never one this service wrote.
+    const opened = typeof sealed === 'string' ? this.crypto.open('session', sealed) : undefined;
+    const session = opened === undefined ? undefined : parseSession(opened.value);
+    if (opened === undefined || session === undefined) throw new InvalidTokenError('invalid');
+    return { session, sealedWithCurrentKey: opened.sealedWithCurrentKey };
+  }
+
+  clear(response: Response, secure: boolean): void {
+    response.clearCookie(cookieName(secure), attributes(secure));
+  }
+}
+
+function cookieName(secure: boolean): string {
+  return secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+}
+
+/**
+ * HttpOnly: no script, and so no XSS, can read the refresh token. SameSite=Lax: the cookie
+ * rides along on the top-level GET back from Spotify and on the app's own requests when the
+ * app is on the same site, never on a cross-site subrequest or form POST.
+ */
+function attributes(secure: boolean): CookieOptions {
+  return { httpOnly: true, sameSite: 'lax', secure, path: '/' };
+}
