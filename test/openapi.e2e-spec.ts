@@ -6,6 +6,7 @@ import request from 'supertest';
 import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
 import { OPENAPI_ENVIRONMENT, OPENAPI_FILE, renderOpenApi } from '../src/openapi/openapi-file';
 import { MOBILE_CALLBACK, startEmulator } from './support/emulator';
+import { BrowserLogin } from './support/login-flow';
 import { serviceEnvironment, startTestApp, TEST_CLIENT, TestApp } from './support/test-app';
 
 const ROOT = join(__dirname, '..');
@@ -150,5 +151,31 @@ describe('Real answers conform to the description', () => {
     }
     for (const [path, method, response] of answers) expectDescribed(path, method, response);
     expect(new Set(answers.map(([, , response]) => response.status))).toEqual(new Set([200, 302, 400, 413, 429, 502, 504]));
+  });
+
+  it('every status the session routes produce, in both modes', async () => {
+    const answers: Array<[string, string, request.Response]> = [
+      ['/token', 'get', await request(service.url).get('/token').set('X-Requested-With', 'fetch')],
+      ['/logout', 'post', await request(service.url).post('/logout').set('X-Requested-With', 'fetch')],
+    ];
+    const sessionService = await startTestApp(
+      serviceEnvironment(emulator.url, { FINAL_URI, REDIRECT_URI: 'https://swap.example.com/callback', BROWSER_MODE: 'session' }),
+    );
+    try {
+      const login = new BrowserLogin(sessionService.url);
+      expect((await login.run()).status).toBe(302);
+      const withSession = (call: request.Test) => call.set('Cookie', login.jar.header());
+      answers.push(
+        ['/token', 'get', await withSession(request(sessionService.url).get('/token')).set('X-Requested-With', 'fetch')],
+        ['/token', 'get', await withSession(request(sessionService.url).get('/token'))],
+        ['/token', 'get', await request(sessionService.url).get('/token').set('X-Requested-With', 'fetch')],
+        ['/logout', 'post', await withSession(request(sessionService.url).post('/logout')).set('X-Requested-With', 'fetch')],
+        ['/logout', 'post', await withSession(request(sessionService.url).post('/logout')).set('Origin', 'https://evil.example.com')],
+      );
+    } finally {
+      await sessionService.close();
+    }
+    for (const [path, method, response] of answers) expectDescribed(path, method, response);
+    expect(answers.map(([, , response]) => response.status)).toEqual([501, 501, 200, 403, 401, 204, 403]);
   });
 });
