@@ -21,6 +21,15 @@ export interface LoadOptions {
   body: string | (() => string);
 }
 
+/**
+ * Client addresses the load comes from, sent as X-Forwarded-For to a service that trusts its
+ * loopback proxy: production traffic comes from many clients, and the service's per-IP rate
+ * limiter keeps per-address state, so one address for all the load would measure a client
+ * that does not exist (and @nestjs/throttler's in-memory store scans all of an address's hits
+ * in the window on every request).
+ */
+const CLIENT_ADDRESSES = Array.from({ length: 4096 }, (_, index) => `10.0.${index >> 8}.${index & 255}`);
+
 function percentile(sorted: Float64Array, fraction: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
@@ -33,18 +42,27 @@ function percentile(sorted: Float64Array, fraction: number): number {
  */
 export async function runLoad({ url, connections, durationS, body }: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
-  const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+  const nextBody = typeof body === 'string' ? () => body : body;
+  let sent = 0;
   const instance = autocannon({
     url,
     connections,
     duration: durationS,
     method: 'POST',
-    headers,
     timeout: 10,
-    requests:
-      typeof body === 'string'
-        ? [{ method: 'POST', headers, body }]
-        : [{ method: 'POST', headers, setupRequest: (request) => ({ ...request, body: body() }) }],
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => ({
+          ...request,
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-forwarded-for': CLIENT_ADDRESSES[sent++ % CLIENT_ADDRESSES.length],
+          },
+          body: nextBody(),
+        }),
+      },
+    ],
   });
   instance.on('response', (_client, _status, _bytes, responseTime) => {
     latencies.push(responseTime);

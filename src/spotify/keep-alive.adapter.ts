@@ -1,4 +1,4 @@
-import { AxiosAdapter, AxiosError, AxiosHeaders, AxiosResponse, CanceledError, InternalAxiosRequestConfig } from 'axios';
+import { AxiosAdapter, AxiosError, AxiosResponse, CanceledError, InternalAxiosRequestConfig } from 'axios';
 import http from 'node:http';
 import https from 'node:https';
 
@@ -47,7 +47,8 @@ export function createKeepAliveAdapter(options: KeepAliveAdapterOptions): KeepAl
       const secure = url.protocol === 'https:';
       const request = (secure ? https : http).request(url, {
         method: (config.method ?? 'get').toUpperCase(),
-        headers: AxiosHeaders.from(config.headers).toJSON(true) as http.OutgoingHttpHeaders,
+        // axios hands adapters its own AxiosHeaders, already normalised.
+        headers: config.headers.toJSON(true) as http.OutgoingHttpHeaders,
         agent: secure ? httpsAgent : httpAgent,
       });
 
@@ -95,10 +96,11 @@ export function createKeepAliveAdapter(options: KeepAliveAdapterOptions): KeepAl
         });
         response.on('end', () => {
           const answer: AxiosResponse<string> = {
-            data: Buffer.concat(chunks).toString('utf8'),
+            data: (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8'),
             status: response.statusCode ?? 0,
             statusText: response.statusMessage ?? '',
-            headers: AxiosHeaders.from(response.headers as Record<string, string>),
+            // axios wraps these in AxiosHeaders itself once the adapter returns.
+            headers: response.headers as Record<string, string>,
             config,
             request,
           };

@@ -2,7 +2,6 @@ import { Body, Controller, Header, HttpCode, Post, UseGuards, UsePipes } from '@
 import { ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FORM_OR_JSON, FormOrJsonGuard } from '../common/content-type.guard';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
-import { oauthValidationPipe } from '../common/oauth-validation.pipe';
 import {
   ApiOAuthErrors,
   ApiRequestId,
@@ -16,6 +15,7 @@ import {
 import { SpotifyTokens } from '../spotify/spotify-tokens';
 import { RefreshRequestDto } from './refresh-request.dto';
 import { SwapRequestDto } from './swap-request.dto';
+import { TokenRequestPipe } from './token-request.pipe';
 import { TokenService } from './token.service';
 
 const SWAP_ROUTES = ['swap', 'api/token'];
@@ -42,7 +42,7 @@ const UPSTREAM_ERRORS: ErrorCase[] = [
 @ApiOkResponse({ type: TokenResponse, headers: NO_STORE_HEADERS, description: "Spotify's token answer; refresh_token sealed" })
 @Controller()
 @UseGuards(RateLimitGuard, FormOrJsonGuard)
-@UsePipes(oauthValidationPipe)
+@UsePipes(new TokenRequestPipe())
 export class TokenController {
   constructor(private readonly tokens: TokenService) {}
 
