@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import { httpConfig } from './config/http.config';
 import { ReadinessService } from './health/readiness.service';
+import { assignRequestIds } from './logging/request-id';
 import { httpMetrics } from './metrics/http-metrics.middleware';
 import { MetricsService } from './metrics/metrics.service';
 import { serveOpenApi } from './openapi/openapi.document';
@@ -38,6 +39,7 @@ export function configureApplication(app: NestExpressApplication): NestExpressAp
   app.set('trust proxy', settings.trustProxy);
   // ETags on token answers are wasted work: they are never cached (no-store).
   app.set('etag', false);
+  app.use(assignRequestIds());
   app.use(httpMetrics(app.get(MetricsService)));
   app.use(closeConnectionsWhileDraining(app.get(ReadinessService)));
   app.use(

@@ -98,3 +98,13 @@ describe('Sealer', () => {
     expect(keyIdOf(CURRENT)).not.toBe(keyIdOf(PREVIOUS));
   });
 });
+
+describe('Sealer IVs', () => {
+  it('never repeats an IV, across more tokens than one random draw covers', () => {
+    const ivs = new Set<string>();
+    for (let i = 0; i < 3000; i++) {
+      ivs.add(Buffer.from(sealer().seal(TOKEN), 'base64url').subarray(5, 17).toString('hex'));
+    }
+    expect(ivs.size).toBe(3000);
+  });
+});

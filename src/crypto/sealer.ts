@@ -12,6 +12,21 @@ const MIN_SEALED_LENGTH = HEADER_LENGTH + IV_LENGTH + TAG_LENGTH;
 const MAX_SEALED_TEXT_LENGTH = 8192;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const HKDF_SALT = 'spotify-token-swap/v1';
+/** IVs are cut from one CSPRNG draw per this many tokens: one OpenSSL call per token showed in profiles. */
+const IVS_PER_DRAW = 1024;
+
+let ivPool = Buffer.alloc(0);
+let ivOffset = 0;
+
+/** A fresh random 96-bit IV. Each slice of the pool is handed out once, never reused. */
+function freshIv(): Buffer {
+  if (ivOffset + IV_LENGTH > ivPool.length) {
+    ivPool = randomBytes(IV_LENGTH * IVS_PER_DRAW);
+    ivOffset = 0;
+  }
+  ivOffset += IV_LENGTH;
+  return ivPool.subarray(ivOffset - IV_LENGTH, ivOffset);
+}
 
 interface SealingKey {
   id: Buffer;
@@ -61,7 +76,7 @@ export class Sealer {
     const header = Buffer.alloc(HEADER_LENGTH);
     header.writeUInt8(FORMAT_VERSION, 0);
     this.current.id.copy(header, VERSION_LENGTH);
-    const iv = randomBytes(IV_LENGTH);
+    const iv = freshIv();
     const cipher = createCipheriv('aes-256-gcm', this.current.key, iv, { authTagLength: TAG_LENGTH });
     cipher.setAAD(Buffer.concat([header, this.binding]));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);

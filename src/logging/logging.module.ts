@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import type { Request } from 'express';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream, LevelWithSilent } from 'pino';
 import type { Options } from 'pino-http';
@@ -28,8 +28,8 @@ function pinoHttpOptions(settings: ConfigType<typeof httpConfig>, toStream: bool
   return {
     level: settings.logLevel as LevelWithSilent,
     redact: { paths: REDACT_PATHS, censor: REDACTED },
-    genReqId: (request: IncomingMessage, response: ServerResponse) => requestIdOf(request, response),
-    autoLogging: settings.accessLog ? { ignore: (request) => QUIET_PATHS.has((request.url ?? '').split('?')[0]) } : false,
+    genReqId: (request: IncomingMessage) => requestIdOf(request),
+    autoLogging: { ignore: (request) => QUIET_PATHS.has((request.url ?? '').split('?')[0]) },
     customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
     // The request is serialized when it arrives; which route answered is known only at the end.
     customSuccessObject: (request, _response, value: object) => ({ ...value, route: routeTemplateOf(request as Request) }),
@@ -60,6 +60,8 @@ export class LoggingModule {
           inject: [httpConfig.KEY, LOG_DESTINATION],
           useFactory: (settings: ConfigType<typeof httpConfig>, stream?: DestinationStream) => ({
             pinoHttp: stream ? [pinoHttpOptions(settings, true), stream] : pinoHttpOptions(settings, false),
+            // With the access log off the per-request logger would be pure cost: not mounted at all.
+            forRoutes: settings.accessLog ? undefined : [],
           }),
         }),
       ],
