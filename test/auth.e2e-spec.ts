@@ -286,7 +286,7 @@ describe('Browser login (/login, /callback)', () => {
     it('a replayed callback: the cookie was cleared by the first one', async () => {
       const login = browser();
       const spotifyRedirect = await approveAutomatically(locationOf(await login.start()));
-      expect(landingResult(expectFinishedCallback(await login.callback(spotifyRedirect))).access_token).toBeDefined();
+      expect(landingResult(expectFinishedCallback(await login.callback(spotifyRedirect))).access_token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
       expect(login.jar.get(STATE_COOKIE)).toBeUndefined();
 
       expectLandingError(await login.callback(spotifyRedirect), 'state_mismatch');
@@ -317,7 +317,7 @@ describe('Browser login (/login, /callback)', () => {
       try {
         const response = await login.callback(spotifyRedirect);
         if (accepted) {
-          expect(landingResult(expectFinishedCallback(response)).access_token).toBeDefined();
+          expect(landingResult(expectFinishedCallback(response)).access_token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
         } else {
           expectLandingError(response, 'state_mismatch');
           expect(tokenRequests(emulator)).toHaveLength(0);
@@ -361,7 +361,7 @@ describe('Browser login (/login, /callback)', () => {
       const login = browser();
       const spotifyRedirect = await approveAutomatically(locationOf(await login.start()));
       const copied = login.jar.copy();
-      expect(landingResult(expectFinishedCallback(await login.callback(spotifyRedirect))).access_token).toBeDefined();
+      expect(landingResult(expectFinishedCallback(await login.callback(spotifyRedirect))).access_token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
 
       const replay = new BrowserLogin(service.url);
       replay.jar.set(STATE_COOKIE, copied.get(STATE_COOKIE) as string);
@@ -433,7 +433,7 @@ describe('The state cookie behind a TLS-terminating proxy', () => {
         .get(`/callback${spotifyRedirect.search}`)
         .set('Cookie', login.jar.header())
         .set('X-Forwarded-Proto', 'https');
-      expect(landingResult(expectFinishedCallback(finished)).access_token).toBeDefined();
+      expect(landingResult(expectFinishedCallback(finished)).access_token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
       expect(stateCookieOf(finished).attributes.secure ?? false).toBe(secure);
     } finally {
       await service.close();

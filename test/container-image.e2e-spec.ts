@@ -52,7 +52,7 @@ describe('Dockerfile', () => {
     const env = withKeyword(runtime, 'ENV').map((instruction) => instruction.getArgumentsContent());
     expect(env).toContain('NODE_ENV=production');
     const user = withKeyword(runtime, 'USER').at(-1)?.getArgumentsContent();
-    expect(user).toBeDefined();
+    expect(user).toMatch(/^[a-z_][a-z0-9_-]*$|^[1-9]\d*$/);
     expect(user).not.toMatch(/^(root|0)(:|$)/);
   });
 

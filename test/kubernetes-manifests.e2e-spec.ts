@@ -39,8 +39,8 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
   it.each(manifestFiles)('%s is valid against the Kubernetes schema of its kind', (file) => {
     const data = readYaml(file);
     const Model = MODELS.find((model) => model.is(data));
-    expect(Model).toBeDefined();
-    expect(() => new Model!(data as never).validate()).not.toThrow();
+    if (Model === undefined) throw new Error(`${file}: no Kubernetes model for kind ${(data as { kind?: string }).kind}`);
+    expect(() => new Model(data as never).validate()).not.toThrow();
   });
 
   it('applies every manifest but the example Secret with kubectl apply -k', () => {

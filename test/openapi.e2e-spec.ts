@@ -44,8 +44,10 @@ describe('OpenAPI description', () => {
     ['/callback', 'get'],
     ['/health/ready', 'get'],
     ['/metrics', 'get'],
-  ])('describes %s', (path, method) => {
-    expect(committed.paths[path]?.[method]).toBeDefined();
+  ])('describes %s with a summary and a success answer', (path, method) => {
+    const operation = committed.paths[path]?.[method];
+    expect(operation?.summary).toMatch(/\w{3,}/);
+    expect(Object.keys(operation?.responses ?? {}).some((status) => /^[23]\d\d$/.test(status))).toBe(true);
   });
 
   it('describes both body types and every field of the token routes', () => {
