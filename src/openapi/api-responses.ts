@@ -46,6 +46,13 @@ export const INVALID_REQUEST: ErrorCase = [400, 'invalid_request', 'A field is m
 export const TOO_LARGE: ErrorCase = [413, 'invalid_request', 'The body is larger than 16 KiB'];
 export const SLOW_DOWN: ErrorCase = [429, 'slow_down', 'This client exceeded RATE_LIMIT_PER_MINUTE (see Retry-After)'];
 
+/** How a call through to Spotify can fail, whatever route made it. */
+export const SPOTIFY_UNAVAILABLE: ErrorCase[] = [
+  [429, 'temporarily_unavailable', 'Spotify is rate limiting this service (its Retry-After passed on)'],
+  [502, 'upstream_error', 'Spotify answered with a 5xx, garbage, or dropped the connection'],
+  [504, 'upstream_timeout', 'Spotify did not answer within UPSTREAM_TIMEOUT_MS'],
+];
+
 /** Documents error answers in the OAuth shape, with `Retry-After` on 429s. */
 export function ApiOAuthErrors(...cases: ErrorCase[]): MethodDecorator & ClassDecorator {
   const byStatus = new Map<number, string[]>();

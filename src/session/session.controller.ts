@@ -2,7 +2,7 @@ import { Controller, Get, Header, HttpCode, Post, Res, UseFilters, UseGuards } f
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { OverHttps } from '../auth/request.decorators';
-import { ApiOAuthErrors, ApiRequestId, NO_STORE_HEADERS, SLOW_DOWN } from '../openapi/api-responses';
+import { ApiOAuthErrors, ApiRequestId, NO_STORE_HEADERS, SLOW_DOWN, SPOTIFY_UNAVAILABLE } from '../openapi/api-responses';
 import { CrossSiteGuard } from './cross-site.guard';
 import { RefreshRateLimitGuard } from './refresh-rate-limit.guard';
 import { SessionCookieService } from './session-cookie.service';
@@ -51,10 +51,8 @@ export class SessionController {
   @ApiOAuthErrors(
     [401, 'invalid_token', 'No session cookie, or one that does not open'],
     [401, 'invalid_grant', 'Spotify revoked the session\'s refresh token; the cookie is cleared'],
-    [429, 'temporarily_unavailable', 'Spotify is rate limiting this service (its Retry-After passed on)'],
+    ...SPOTIFY_UNAVAILABLE,
     SLOW_DOWN,
-    [502, 'upstream_error', 'Spotify answered with a 5xx, garbage, or dropped the connection'],
-    [504, 'upstream_timeout', 'Spotify did not answer within UPSTREAM_TIMEOUT_MS'],
   )
   @UseGuards(SessionGuard, RefreshRateLimitGuard)
   @Header('Cache-Control', 'no-store')

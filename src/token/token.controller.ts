@@ -9,6 +9,7 @@ import {
   INVALID_REQUEST,
   NO_STORE_HEADERS,
   SLOW_DOWN,
+  SPOTIFY_UNAVAILABLE,
   TokenResponse,
   TOO_LARGE,
 } from '../openapi/api-responses';
@@ -26,10 +27,8 @@ export const TOKEN_ROUTES = [...SWAP_ROUTES, ...REFRESH_ROUTES];
 const UPSTREAM_ERRORS: ErrorCase[] = [
   [400, 'invalid_grant', "Spotify refused the grant (Spotify's own error and description)"],
   [401, 'invalid_client', 'Spotify refused this service\'s client credentials (a configuration fault)'],
-  [429, 'temporarily_unavailable', 'Spotify is rate limiting this service (its Retry-After passed on)'],
+  ...SPOTIFY_UNAVAILABLE,
   SLOW_DOWN,
-  [502, 'upstream_error', 'Spotify answered with a 5xx, garbage, or dropped the connection'],
-  [504, 'upstream_timeout', 'Spotify did not answer within UPSTREAM_TIMEOUT_MS'],
   [500, 'server_error', 'An unexpected fault (logged, never detailed)'],
 ];
 
