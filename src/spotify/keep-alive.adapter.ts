@@ -1,6 +1,7 @@
 import { AxiosAdapter, AxiosError, AxiosResponse, CanceledError, InternalAxiosRequestConfig } from 'axios';
-import http from 'node:http';
-import https from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 
 export interface KeepAliveAdapterOptions {
   /** Upper bound on open sockets per upstream origin; further calls queue for a free one. */
@@ -21,36 +22,41 @@ export interface KeepAliveAdapter {
   destroy(): void;
 }
 
-/** Errors that mean a reused socket was already dead when we wrote to it. */
-const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+/** How a socket the upstream closed or reset under a request shows up. */
+const CONNECTION_LOST_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
 /**
- * The bytes under `HttpService`: node's own HTTP client on pooled keep-alive sockets,
- * without axios' default http adapter (follow-redirects, proxy look-ups, per-call agents),
- * which cost more CPU than the rest of a `/refresh` call. Honours `config.signal` until the
- * last byte of the body, so one signal bounds the whole call.
+ * The bytes under `HttpService`: an undici `Pool` of keep-alive sockets per upstream origin,
+ * instead of axios' default http adapter (follow-redirects, proxy look-ups, per-call agents)
+ * or node's own client, both of which cost more CPU per call (bench/RESULTS.md). Honours
+ * `config.signal` until the last byte of the body, so one signal bounds the whole call.
  */
 export function createKeepAliveAdapter(options: KeepAliveAdapterOptions): KeepAliveAdapter {
-  const agentOptions = {
-    keepAlive: true,
-    maxSockets: options.maxSockets,
-    maxFreeSockets: options.maxSockets,
-    timeout: options.idleSocketTimeoutMs,
-    scheduling: 'lifo' as const,
+  const pools = new Map<string, Pool>();
+  const poolFor = (origin: string): Pool => {
+    let pool = pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, {
+        connections: options.maxSockets,
+        pipelining: 1,
+        // A server's own `Keep-Alive: timeout=N` hint can only shorten this, never lengthen it.
+        keepAliveTimeout: options.idleSocketTimeoutMs,
+        keepAliveMaxTimeout: options.idleSocketTimeoutMs,
+      });
+      pools.set(origin, pool);
+    }
+    return pool;
   };
-  const httpAgent = new http.Agent(agentOptions);
-  const httpsAgent = new https.Agent(agentOptions);
 
-  const send = (config: InternalAxiosRequestConfig, url: URL, retryStaleSocket: boolean): Promise<AxiosResponse<string>> =>
+  const send = (config: InternalAxiosRequestConfig, url: URL, retryLostConnection: boolean): Promise<AxiosResponse<string>> =>
     new Promise((resolve, reject) => {
       const signal = config.signal as AbortSignal | undefined;
-      const secure = url.protocol === 'https:';
-      const request = (secure ? https : http).request(url, {
-        method: (config.method ?? 'get').toUpperCase(),
-        // axios hands adapters its own AxiosHeaders, already normalised.
-        headers: config.headers.toJSON(true) as http.OutgoingHttpHeaders,
-        agent: secure ? httpsAgent : httpAgent,
-      });
+      let controller: Dispatcher.DispatchController | undefined;
+      let status = 0;
+      let headers: IncomingHttpHeaders = {};
+      let answerStarted = false;
+      const chunks: Buffer[] = [];
+      let received = 0;
 
       // Exactly one outcome per call, whichever of abort, socket error or answer comes first.
       let settled = false;
@@ -62,64 +68,76 @@ export function createKeepAliveAdapter(options: KeepAliveAdapterOptions): KeepAl
       };
       const fail = (error: Error) =>
         settle(() => {
-          request.destroy();
-          reject(error instanceof AxiosError ? error : AxiosError.from(error, (error as NodeJS.ErrnoException).code, config, request));
+          controller?.abort(error);
+          reject(error instanceof AxiosError ? error : AxiosError.from(error, (error as NodeJS.ErrnoException).code, config));
         });
-      const onAbort = () => fail(new CanceledError(undefined, config, request));
+      const onAbort = () => fail(new CanceledError(undefined, config));
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
 
-      request.on('error', (error: NodeJS.ErrnoException) => {
-        // The upstream closed an idle socket just as we reused it: the request never reached
-        // it, so one retry on a fresh socket is safe and invisible to the user.
-        if (retryStaleSocket && request.reusedSocket && STALE_SOCKET_CODES.has(error.code ?? '')) {
-          settle(() => resolve(send(config, url, false)));
-          return;
-        }
-        fail(error);
-      });
-
-      request.on('response', (response) => {
-        const chunks: Buffer[] = [];
-        let received = 0;
-        response.on('data', (chunk: Buffer) => {
-          received += chunk.length;
-          if (received > options.maxResponseBytes) {
-            fail(new AxiosError('Upstream answer too large', AxiosError.ERR_BAD_RESPONSE, config, request));
-            return;
-          }
-          chunks.push(chunk);
-        });
-        response.on('error', fail);
-        response.on('close', () => {
-          if (!response.complete) fail(new AxiosError('Upstream answer truncated', AxiosError.ERR_BAD_RESPONSE, config, request));
-        });
-        response.on('end', () => {
-          const answer: AxiosResponse<string> = {
-            data: (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8'),
-            status: response.statusCode ?? 0,
-            statusText: response.statusMessage ?? '',
-            // axios wraps these in AxiosHeaders itself once the adapter returns.
-            headers: response.headers as Record<string, string>,
-            config,
-            request,
-          };
-          if (config.validateStatus && !config.validateStatus(answer.status)) {
-            fail(new AxiosError(`Status ${answer.status}`, AxiosError.ERR_BAD_RESPONSE, config, request, answer));
-            return;
-          }
-          settle(() => resolve(answer));
-        });
-      });
-
-      request.end(config.data as string | Buffer | undefined);
+      poolFor(url.origin).dispatch(
+        {
+          path: url.pathname + url.search,
+          method: (config.method ?? 'get').toUpperCase() as Dispatcher.HttpMethod,
+          // axios hands adapters its own AxiosHeaders, already normalised.
+          headers: config.headers.toJSON(true) as Record<string, string>,
+          body: config.data as string | Buffer | undefined,
+        },
+        {
+          onRequestStart(started) {
+            controller = started;
+            // Aborted while queued for a free socket: never send it.
+            if (settled) started.abort(new CanceledError(undefined, config));
+          },
+          onResponseStart(_controller, statusCode, responseHeaders) {
+            answerStarted = true;
+            status = statusCode;
+            headers = responseHeaders;
+          },
+          onResponseData(_controller, chunk) {
+            received += chunk.length;
+            if (received > options.maxResponseBytes) {
+              fail(new AxiosError('Upstream answer too large', AxiosError.ERR_BAD_RESPONSE, config));
+              return;
+            }
+            chunks.push(chunk);
+          },
+          onResponseEnd() {
+            const answer: AxiosResponse<string> = {
+              data: (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8'),
+              status,
+              statusText: '',
+              // axios wraps these in AxiosHeaders itself once the adapter returns.
+              headers: headers as Record<string, string>,
+              config,
+            };
+            if (config.validateStatus && !config.validateStatus(status)) {
+              fail(new AxiosError(`Status ${status}`, AxiosError.ERR_BAD_RESPONSE, config, undefined, answer));
+              return;
+            }
+            settle(() => resolve(answer));
+          },
+          onResponseError(_controller, error: NodeJS.ErrnoException) {
+            // The connection died before a byte of the answer: typically the upstream closed an
+            // idle socket just as we reused it, so the request never reached it and one retry on
+            // another socket is invisible to the user. undici cannot say whether the socket was
+            // a reused one; retrying a fresh one too is harmless for a token call (a code Spotify
+            // did consume answers invalid_grant; a refresh mints one more access token).
+            if (retryLostConnection && !answerStarted && CONNECTION_LOST_CODES.has(error.code ?? '')) {
+              settle(() => resolve(send(config, url, false)));
+              return;
+            }
+            fail(error);
+          },
+        },
+      );
     });
 
   return {
     adapter: (config) => send(config, new URL(config.url ?? '', config.baseURL), true),
     destroy: () => {
-      httpAgent.destroy();
-      httpsAgent.destroy();
+      for (const pool of pools.values()) void pool.destroy();
+      pools.clear();
     },
   };
 }
