@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSelfSignedCert } from '../src/emulator/self-signed-cert';
@@ -53,6 +53,13 @@ function readSettings(): Settings {
   };
 }
 
+/** The image's NODE_OPTIONS (its V8 heap cap), so the service is measured as it ships. */
+function imageNodeOptions(): string {
+  const match = /^ENV NODE_OPTIONS=(\S+)$/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
+  if (!match) throw new Error('the Dockerfile sets no NODE_OPTIONS');
+  return match[1];
+}
+
 interface Runner {
   name: Target;
   url: string;
@@ -101,6 +108,7 @@ async function bench(settings: Settings, workDir: string): Promise<{ rows: Row[]
   const serviceEnv = {
     ...env,
     PORT: String(servicePort),
+    NODE_OPTIONS: imageNodeOptions(),
     TRUST_PROXY: 'loopback',
     RATE_LIMIT_PER_MINUTE: '1000000',
     SHUTDOWN_DELAY_MS: '0',
@@ -218,7 +226,7 @@ Written by \`npm run bench\` (bench/run.ts); re-run it when the hot path changes
 - Node ${process.version}, ${new Date().toISOString()}
 - Command: \`${command()}\`
 - Each phase ${settings.durationS} s after ${settings.warmupS} s warm-up per route and program; connections ${settings.connections.join(', ')}; upstream latency ${settings.latenciesMs.join(' and ')} ms; /refresh at 64 connections and 0 ms repeated ${settings.repeats}× (ABAB, median shown).
-- svc = \`node dist/main.js\` (NODE_ENV=production, ACCESS_LOG=off, LOG_LEVEL=warn, TRUST_PROXY=loopback, RATE_LIMIT_PER_MINUTE=1000000); raw = bench/raw-baseline.ts (node:http + https.Agent, same Sealer, /swap too). Both call the emulator (its own process) over HTTPS on keep-alive sockets, trusting its throwaway certificate through NODE_EXTRA_CA_CERTS.
+- svc = \`node dist/main.js\` (NODE_OPTIONS=${imageNodeOptions()} as in the Dockerfile, NODE_ENV=production, ACCESS_LOG=off, LOG_LEVEL=warn, TRUST_PROXY=loopback, RATE_LIMIT_PER_MINUTE=1000000); raw = bench/raw-baseline.ts (node:http + https.Agent, same Sealer, /swap too). Both call the emulator (its own process) over HTTPS on keep-alive sockets, trusting its throwaway certificate through NODE_EXTRA_CA_CERTS.
 - Requests name their client in X-Forwarded-For, from a pool of 4096 addresses, as behind a load balancer: the service's per-IP rate limiter then keeps per-client state the size production sees. (All load from one address with the limit raised would measure @nestjs/throttler's in-memory store scanning a minute of that address's hits on every request.)
 - CPU µs/req is the program's own user+system time (/proc) over requests served: the steadiest number here. The load generator, the emulator and the program share the cores, so req/s and latency swing between runs (±25 % has been seen); compare ratios.
 - Once a program's one thread is saturated, latency at a fixed number of connections is connections ÷ throughput: at 0 ms the 16-connection p99 check restates the throughput gap, and the 20 ms pass is where it shows added latency.

@@ -56,6 +56,14 @@ describe('Dockerfile', () => {
     expect(user).not.toMatch(/^(root|0)(:|$)/);
   });
 
+  it('caps the V8 heap, with the Procfile starting node under the same cap', () => {
+    const env = withKeyword(runtime, 'ENV').map((instruction) => instruction.getArgumentsContent() ?? '');
+    const heapCaps = env.filter((line) => line.startsWith('NODE_OPTIONS='));
+    expect(heapCaps).toEqual([expect.stringMatching(/^NODE_OPTIONS=--max-old-space-size=\d+$/)]);
+    const flag = heapCaps[0].slice('NODE_OPTIONS='.length);
+    expect(readFileSync(join(ROOT, 'Procfile'), 'utf8')).toBe(`web: node ${flag} dist/main.js\n`);
+  });
+
   it('starts node in exec form, so SIGTERM reaches it', () => {
     const [cmd] = withKeyword(runtime, 'CMD') as Cmd[];
     expect(cmd.getJSONStrings().map((argument) => argument.getJSONValue())).toEqual(['node', 'dist/main.js']);
