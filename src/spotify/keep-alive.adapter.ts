@@ -28,7 +28,7 @@ const CONNECTION_LOST_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'])
 /**
  * The bytes under `HttpService`: an undici `Pool` of keep-alive sockets per upstream origin,
  * instead of axios' default http adapter (follow-redirects, proxy look-ups, per-call agents)
- * or node's own client, both of which cost more CPU per call (bench/RESULTS.md). Honours
+ * or node's own client, both of which cost more CPU per call under load (README, Benchmark). Honours
  * `config.signal` until the last byte of the body, so one signal bounds the whole call.
  */
 export function createKeepAliveAdapter(options: KeepAliveAdapterOptions): KeepAliveAdapter {
