@@ -124,10 +124,6 @@ export class InvalidScopeError extends OAuthError {
   }
 }
 
-/**
- * The browser came back to `/callback` without a login state this service issued and can
- * still accept. One code for every cause, so a probe learns nothing; the detail is for logs.
- */
 /** Why a login's state was refused; a metric label, so a fixed set. */
 export type StateFailureReason = 'missing' | 'invalid' | 'expired' | 'mismatch';
 
@@ -138,6 +134,10 @@ const STATE_FAILURE_DETAILS: Record<StateFailureReason, string> = {
   mismatch: 'state does not match the state cookie',
 };
 
+/**
+ * The browser came back to `/callback` without a login state this service issued and can
+ * still accept. One code for every cause, so a probe learns nothing; the detail is for logs.
+ */
 export class StateMismatchError extends OAuthError {
   constructor(readonly reason: StateFailureReason) {
     super(400, 'state_mismatch', 'The login state is missing, expired or does not match: start again at /login', {

@@ -1,4 +1,5 @@
 import { AxiosError, isCancel } from 'axios';
+import { isJsonObject, parseJson } from '../common/json-object';
 import {
   OAuthError,
   SpotifyGrantError,
@@ -11,20 +12,8 @@ import { SpotifyTokens } from './spotify-tokens';
 const OAUTH_ERROR_CODE = /^[a-z_]{1,64}$/;
 const MAX_DESCRIPTION_LENGTH = 300;
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function toTokens(body: unknown): SpotifyTokens {
-  if (!isRecord(body) || typeof body.access_token !== 'string' || body.access_token.length === 0) {
+  if (!isJsonObject(body) || typeof body.access_token !== 'string' || body.access_token.length === 0) {
     throw new UpstreamError('200 answer without an access_token');
   }
   const expiresIn = Number(body.expires_in);
@@ -41,7 +30,7 @@ function toTokens(body: unknown): SpotifyTokens {
 
 /** Spotify's OAuth errors are `{error, error_description}`; its Web API errors are not. */
 function toGrantError(status: number, body: unknown): OAuthError {
-  if (isRecord(body) && typeof body.error === 'string' && OAUTH_ERROR_CODE.test(body.error)) {
+  if (isJsonObject(body) && typeof body.error === 'string' && OAUTH_ERROR_CODE.test(body.error)) {
     const description =
       typeof body.error_description === 'string' ? body.error_description.slice(0, MAX_DESCRIPTION_LENGTH) : body.error;
     return new SpotifyGrantError(status, body.error, description);

@@ -1,5 +1,6 @@
 import { ArgumentMetadata, PipeTransform, Type } from '@nestjs/common';
 import { isNotEmpty, isString, matches, maxLength } from 'class-validator';
+import { isJsonObject } from '../common/json-object';
 import { InvalidRequestError } from '../common/oauth.error';
 import { RefreshRequestDto } from './refresh-request.dto';
 import { CODE_VERIFIER_PATTERN, SwapRequestDto } from './swap-request.dto';
@@ -74,7 +75,7 @@ export class TokenRequestPipe implements PipeTransform {
     const schema = metadata.type === 'body' && metadata.metatype ? SCHEMAS.get(metadata.metatype) : undefined;
     if (!schema || !metadata.metatype) return value;
     // Anything but an object (an array, a JSON scalar, no body) has none of the fields.
-    const source = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    const source = isJsonObject(value) ? value : {};
     const dto = new metadata.metatype() as Record<string, unknown>;
     for (const [field, { optional, rules }] of Object.entries(schema)) {
       const fieldValue = Object.hasOwn(source, field) ? source[field] : undefined;
