@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { StateMismatchError } from '../common/oauth.error';
-import { OAuthExceptionFilter, toOAuthError } from '../common/oauth-exception.filter';
+import { logOAuthError, OAuthExceptionFilter, toOAuthError } from '../common/oauth-exception.filter';
 import { MetricsService } from '../metrics/metrics.service';
 import { LandingPages } from './landing-pages';
 import { NO_STORE_HEADERS } from './no-store';
@@ -33,9 +33,7 @@ export class CallbackExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const error = toOAuthError(exception);
     if (exception instanceof StateMismatchError) this.metrics.countStateFailure(exception.reason);
-    const log = { error: error.error, status: error.status, detail: error.detail };
-    if (error.status >= 500) this.logger.error(log, error.description);
-    else if (error.detail) this.logger.warn(log, error.description);
+    logOAuthError(this.logger, error);
 
     this.stateCookie.clear(response, request.secure);
     // Only a verified state's return_to is trusted; a refused one lands on the first FINAL_URI.

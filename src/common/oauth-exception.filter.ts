@@ -53,6 +53,13 @@ export function toOAuthError(exception: unknown): OAuthError {
   return new ServerError(exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception));
 }
 
+/** Server faults are errors; a refusal is worth a warning only when it has a detail to tell. */
+export function logOAuthError(logger: Logger, error: OAuthError): void {
+  const fields = { error: error.error, status: error.status, detail: error.detail };
+  if (error.status >= 500) logger.error(fields, error.description);
+  else if (error.detail) logger.warn(fields, error.description);
+}
+
 /** The one place that renders errors: `{error, error_description}`, never HTML, never a stack. */
 @Catch()
 export class OAuthExceptionFilter implements ExceptionFilter {
@@ -61,11 +68,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const error = toOAuthError(exception);
-    if (error.status >= 500) {
-      this.logger.error({ error: error.error, status: error.status, detail: error.detail }, error.description);
-    } else if (error.detail) {
-      this.logger.warn({ error: error.error, status: error.status, detail: error.detail }, error.description);
-    }
+    logOAuthError(this.logger, error);
     if (response.headersSent) {
       response.destroy();
       return;
