@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import type { CookieOptions, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { StateMismatchError } from '../common/oauth.error';
+import { sealedCookieAttributes } from '../common/sealed-cookie';
 import { browserConfig } from '../config/browser.config';
 import { CryptoService } from '../crypto/crypto.service';
 import { Clock } from './clock';
@@ -31,7 +32,7 @@ export class StateCookieService {
 
   issue(response: Response, secure: boolean, state: LoginState): void {
     const sealed = this.crypto.seal('state', serializeLoginState(state));
-    response.cookie(this.settings.stateCookieName, sealed, { ...this.attributes(secure), maxAge: STATE_MAX_AGE_MS });
+    response.cookie(this.settings.stateCookieName, sealed, { ...sealedCookieAttributes(secure), maxAge: STATE_MAX_AGE_MS });
   }
 
   /**
@@ -51,15 +52,6 @@ export class StateCookieService {
 
   /** Ends the login: the cookie is good for one `/callback`, whatever its outcome. */
   clear(response: Response, secure: boolean): void {
-    response.clearCookie(this.settings.stateCookieName, this.attributes(secure));
-  }
-
-  /**
-   * HttpOnly: scripts never see the verifier. SameSite=Lax: the cookie still rides along on the
-   * top-level GET back from Spotify, but never on a cross-site subrequest or POST. Secure on
-   * HTTPS (behind a proxy too, once TRUST_PROXY lets Express believe X-Forwarded-Proto).
-   */
-  private attributes(secure: boolean): CookieOptions {
-    return { httpOnly: true, sameSite: 'lax', secure, path: '/' };
+    response.clearCookie(this.settings.stateCookieName, sealedCookieAttributes(secure));
   }
 }

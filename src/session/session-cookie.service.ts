@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import type { CookieOptions, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { InvalidTokenError } from '../common/oauth.error';
+import { sealedCookieAttributes } from '../common/sealed-cookie';
 import { sessionConfig } from '../config/session.config';
 import { CryptoService } from '../crypto/crypto.service';
 import { parseSession, serializeSession, Session } from './session';
@@ -35,7 +36,7 @@ export class SessionCookieService {
   /** Sets (or renews, with a full SESSION_MAX_AGE_DAYS) the cookie holding `session`. */
   issue(response: Response, secure: boolean, session: Session): void {
     const sealed = this.crypto.seal('session', serializeSession(session));
-    response.cookie(cookieName(secure), sealed, { ...attributes(secure), maxAge: this.settings.maxAgeMs });
+    response.cookie(cookieName(secure), sealed, { ...sealedCookieAttributes(secure), maxAge: this.settings.maxAgeMs });
   }
 
   /**
@@ -54,19 +55,10 @@ export class SessionCookieService {
   }
 
   clear(response: Response, secure: boolean): void {
-    response.clearCookie(cookieName(secure), attributes(secure));
+    response.clearCookie(cookieName(secure), sealedCookieAttributes(secure));
   }
 }
 
 function cookieName(secure: boolean): string {
   return secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
-}
-
-/**
- * HttpOnly: no script, and so no XSS, can read the refresh token. SameSite=Lax: the cookie
- * rides along on the top-level GET back from Spotify and on the app's own requests when the
- * app is on the same site, never on a cross-site subrequest or form POST.
- */
-function attributes(secure: boolean): CookieOptions {
-  return { httpOnly: true, sameSite: 'lax', secure, path: '/' };
 }

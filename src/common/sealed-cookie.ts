@@ -1,0 +1,12 @@
+import type { CookieOptions } from 'express';
+
+/**
+ * The attributes of every sealed cookie this service sets (login state, session).
+ * HttpOnly: no script, and so no XSS, reads what it holds. SameSite=Lax: it rides along on the
+ * top-level GET back from Spotify and on the app's own same-site requests, never on a
+ * cross-site subrequest or form POST. Secure on HTTPS (behind a proxy too, once TRUST_PROXY
+ * lets Express believe X-Forwarded-Proto).
+ */
+export function sealedCookieAttributes(secure: boolean): CookieOptions {
+  return { httpOnly: true, sameSite: 'lax', secure, path: '/' };
+}
