@@ -1,9 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
-
-/** 32 random bytes as base64url: 256 bits in 43 characters, within RFC 7636's 43 to 128. */
-export function randomToken(): string {
-  return randomBytes(32).toString('base64url');
-}
+import { createHash } from 'node:crypto';
 
 /** RFC 7636 §4.2: base64url(SHA-256(verifier)). */
 export function s256CodeChallenge(codeVerifier: string): string {

@@ -2,12 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import type { Request, Response } from 'express';
 import { StateMismatchError } from '../common/oauth.error';
+import { randomToken } from '../common/random-token';
 import { sealedCookieAttributes } from '../common/sealed-cookie';
 import { browserConfig } from '../config/browser.config';
 import { CryptoService } from '../crypto/crypto.service';
 import { Clock } from './clock';
 import { LoginState, parseLoginState, serializeLoginState } from './login-state';
-import { randomToken } from './pkce';
 
 /** A login has ten minutes to come back, like Spotify's authorization codes. */
 export const STATE_MAX_AGE_MS = 600_000;

@@ -1,4 +1,5 @@
-import { OneTimeStore, randomToken } from './one-time-store';
+import { randomToken } from '../common/random-token';
+import { OneTimeStore } from './one-time-store';
 
 /** Spotify's authorization codes live ten minutes. */
 export const CODE_TTL_MS = 10 * 60 * 1000;

@@ -1,4 +1,5 @@
-import { OneTimeStore, randomToken } from './one-time-store';
+import { randomToken } from '../common/random-token';
+import { OneTimeStore } from './one-time-store';
 
 describe('OneTimeStore', () => {
   let time: number;

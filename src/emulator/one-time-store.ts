@@ -1,9 +1,4 @@
-import { randomBytes } from 'node:crypto';
-
-/** An opaque, unguessable token: base64url of 32 random bytes. */
-export function randomToken(): string {
-  return randomBytes(32).toString('base64url');
-}
+import { randomToken } from '../common/random-token';
 
 /**
  * Values handed out under a random key that can be taken back once, before they expire.
