@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { safeEqual } from '../common/safe-equal';
 import type { EmulatorClient } from './emulator.types';
 
-/** The app the emulator knows when none is configured; the service's offline default uses it. */
+/** The app the emulator knows when none is configured (the service's offline mode registers its own). */
 export const DEFAULT_CLIENT: Readonly<EmulatorClient> = {
   clientId: 'emulator-client-id',
   clientSecret: 'emulator-client-secret',
@@ -49,7 +49,5 @@ export class ClientRegistry {
 
 /** Compares a presented secret with the registered one without leaking where they differ. */
 export function secretMatches(client: RegisteredClient, presented: string): boolean {
-  // Hashing first gives equal lengths, which timingSafeEqual needs.
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(client.clientSecret), digest(presented));
+  return safeEqual(client.clientSecret, presented);
 }

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { EmulatorFault } from './emulator.types';
-import { writeBody } from './http-io';
+import { send, writeBody } from './http-io';
+import { webApiError } from './me-endpoint';
 
 /** Faults that end in an HTTP answer, as opposed to a delay, silence or a dropped connection. */
 export type AnsweringFault = Exclude<EmulatorFault, { kind: 'latency' | 'hang' | 'reset' }>;
@@ -56,13 +57,7 @@ export function writeFaultAnswer(res: ServerResponse, fault: AnsweringFault): vo
       return;
     case 'rate-limit':
       // Spotify's 429 comes from its API gateway, in the Web API's shape rather than OAuth's.
-      writeBody(
-        res,
-        429,
-        'application/json',
-        JSON.stringify({ error: { status: 429, message: 'API rate limit exceeded' } }),
-        { 'retry-after': String(fault.retryAfterSeconds) },
-      );
+      send(res, webApiError(429, 'API rate limit exceeded', { 'retry-after': String(fault.retryAfterSeconds) }));
       return;
     case 'truncated': {
       // Promise the whole body, send half, then hang up: the client sees a premature close.
