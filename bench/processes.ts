@@ -1,8 +1,7 @@
 import { ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import type { ControlReply, ControlRequest, EmulatorAnswers, EmulatorCommand } from './control';
 
 const started = new Set<ChildProcess>();
@@ -87,18 +86,6 @@ export class EmulatorControl {
       this.child.send({ id, command } satisfies ControlRequest);
     });
   }
-}
-
-/** A port free right now on loopback; the service takes its port from the environment only. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** Resolves once something accepts TCP connections on `port`; bounded by `timeoutMs`. */

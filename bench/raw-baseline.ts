@@ -1,6 +1,7 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { BODY_LIMIT_BYTES } from '../src/common/body-limit';
 import { Sealer } from '../src/crypto/sealer';
 import type { BaselineReady } from './control';
 
@@ -14,7 +15,6 @@ const tokenUrl = new URL('/api/token', env.SPOTIFY_ACCOUNTS_URL);
 const authorization = `Basic ${Buffer.from(`${env.CLIENT_ID}:${env.CLIENT_SECRET}`).toString('base64')}`;
 const redirectUri = env.CALLBACK_URL;
 const sealer = new Sealer('refresh-token', env.CLIENT_ID, env.ENCRYPTION_SECRET);
-const MAX_BODY_BYTES = 16 * 1024;
 const UPSTREAM_TIMEOUT_MS = 5000;
 // The service's pool settings: 64 sockets, idle ones retired before the emulator's 5 s.
 const agent = new https.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64, timeout: 4000, scheduling: 'lifo' });
@@ -88,7 +88,7 @@ const server = createServer((req, res) => {
   let size = 0;
   req.on('data', (chunk: Buffer) => {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
+    if (size > BODY_LIMIT_BYTES) {
       fail(res, 413, 'invalid_request');
       req.destroy();
       return;

@@ -16,6 +16,13 @@ export interface Measurement {
 }
 
 /** One line of the table: a load shape, run once or more per target (ABAB). */
+/** The load shape the throughput and memory targets are judged on, repeated ABAB. */
+export const HEADLINE = { latencyMs: 0, route: 'refresh' as Route, connections: 64 };
+
+export function isHeadline(row: Pick<Row, 'latencyMs' | 'route' | 'connections'>): boolean {
+  return row.latencyMs === HEADLINE.latencyMs && row.route === HEADLINE.route && row.connections === HEADLINE.connections;
+}
+
 export interface Row {
   latencyMs: number;
   route: Route;
@@ -92,7 +99,7 @@ export function renderTable(rows: Row[]): string {
 /** The targets, each with the numbers it was judged on. */
 export function checkTargets(rows: Row[]): Check[] {
   const checks: Check[] = [];
-  const headline = rows.find((row) => row.latencyMs === 0 && row.route === 'refresh' && row.connections === 64);
+  const headline = rows.find(isHeadline);
   if (headline) {
     const s = representative(headline.runs.service).load.perSecond;
     const b = representative(headline.runs.baseline).load.perSecond;

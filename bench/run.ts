@@ -4,27 +4,25 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSelfSignedCert } from '../src/emulator/self-signed-cert';
+import { freePort } from '../test/support/free-port';
 import type { BaselineReady } from './control';
 import { runLoad } from './load';
 import {
   EmulatorControl,
   exitOf,
   forkScript,
-  freePort,
   killChildren,
   ProcessStats,
   spawnProgram,
   stopChildren,
   waitForPort,
 } from './processes';
-import { checkTargets, Measurement, renderChecks, renderTable, Route, Row, Target } from './report';
+import { checkTargets, isHeadline, Measurement, renderChecks, renderTable, Route, Row, Target } from './report';
 
 /** Compiled to dist/bench/bench/: the repository root is three levels up. */
 const ROOT = join(__dirname, '..', '..', '..');
 const CALLBACK_URL = 'benchapp://callback';
 const CLIENT = { clientId: 'bench-client-id', clientSecret: 'bench-client-secret', redirectUris: [CALLBACK_URL] };
-/** The load shape the throughput and memory targets are judged on, repeated ABAB. */
-const HEADLINE = { latencyMs: 0, route: 'refresh' as Route, connections: 64 };
 
 interface Settings {
   durationS: number;
@@ -32,6 +30,8 @@ interface Settings {
   connections: number[];
   latenciesMs: number[];
   repeats: number;
+  /** The image's NODE_OPTIONS (its V8 heap cap), so the service is measured as it ships. */
+  nodeOptions: string;
 }
 
 function numbers(name: string, fallback: string, min: number): number[] {
@@ -50,10 +50,11 @@ function readSettings(): Settings {
     connections: numbers('BENCH_CONNECTIONS', '1,16,64', 1),
     latenciesMs: numbers('BENCH_LATENCIES_MS', '0,20', 0),
     repeats: numbers('BENCH_REPEATS', '3', 1)[0],
+    nodeOptions: imageNodeOptions(),
   };
 }
 
-/** The image's NODE_OPTIONS (its V8 heap cap), so the service is measured as it ships. */
+/** The Dockerfile's `ENV NODE_OPTIONS=` value. */
 function imageNodeOptions(): string {
   const match = /^ENV NODE_OPTIONS=(\S+)$/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
   if (!match) throw new Error('the Dockerfile sets no NODE_OPTIONS');
@@ -108,7 +109,7 @@ async function bench(settings: Settings, workDir: string): Promise<{ rows: Row[]
   const serviceEnv = {
     ...env,
     PORT: String(servicePort),
-    NODE_OPTIONS: imageNodeOptions(),
+    NODE_OPTIONS: settings.nodeOptions,
     TRUST_PROXY: 'loopback',
     RATE_LIMIT_PER_MINUTE: '1000000',
     SHUTDOWN_DELAY_MS: '0',
@@ -188,9 +189,8 @@ async function bench(settings: Settings, workDir: string): Promise<{ rows: Row[]
     for (const connections of settings.connections) {
       for (const route of ['refresh', 'swap'] as const) {
         const row: Row = { latencyMs, route, connections, runs: { service: [], baseline: [] } };
-        const headline = latencyMs === HEADLINE.latencyMs && route === HEADLINE.route && connections === HEADLINE.connections;
         // ABAB: service and baseline alternate, so drift on this shared machine hits both alike.
-        for (let round = 0; round < (headline ? settings.repeats : 1); round += 1) {
+        for (let round = 0; round < (isHeadline(row) ? settings.repeats : 1); round += 1) {
           for (const runner of runners) {
             const m = await measure(runner, route, connections, settings.durationS);
             row.runs[runner.name].push(m);
@@ -226,7 +226,7 @@ Written by \`npm run bench\` (bench/run.ts); re-run it when the hot path changes
 - Node ${process.version}, ${new Date().toISOString()}
 - Command: \`${command()}\`
 - Each phase ${settings.durationS} s after ${settings.warmupS} s warm-up per route and program; connections ${settings.connections.join(', ')}; upstream latency ${settings.latenciesMs.join(' and ')} ms; /refresh at 64 connections and 0 ms repeated ${settings.repeats}× (ABAB, median shown).
-- svc = \`node dist/main.js\` (NODE_OPTIONS=${imageNodeOptions()} as in the Dockerfile, NODE_ENV=production, ACCESS_LOG=off, LOG_LEVEL=warn, TRUST_PROXY=loopback, RATE_LIMIT_PER_MINUTE=1000000); raw = bench/raw-baseline.ts (node:http + https.Agent, same Sealer, /swap too). Both call the emulator (its own process) over HTTPS on keep-alive sockets, trusting its throwaway certificate through NODE_EXTRA_CA_CERTS.
+- svc = \`node dist/main.js\` (NODE_OPTIONS=${settings.nodeOptions} as in the Dockerfile, NODE_ENV=production, ACCESS_LOG=off, LOG_LEVEL=warn, TRUST_PROXY=loopback, RATE_LIMIT_PER_MINUTE=1000000); raw = bench/raw-baseline.ts (node:http + https.Agent, same Sealer, /swap too). Both call the emulator (its own process) over HTTPS on keep-alive sockets, trusting its throwaway certificate through NODE_EXTRA_CA_CERTS.
 - Requests name their client in X-Forwarded-For, from a pool of 4096 addresses, as behind a load balancer: the service's per-IP rate limiter then keeps per-client state the size production sees. (All load from one address with the limit raised would measure @nestjs/throttler's in-memory store scanning a minute of that address's hits on every request.)
 - CPU µs/req is the program's own user+system time (/proc) over requests served: the steadiest number here. The load generator, the emulator and the program share the cores, so req/s and latency swing between runs (±25 % has been seen); compare ratios.
 - Once a program's one thread is saturated, latency at a fixed number of connections is connections ÷ throughput: at 0 ms the 16-connection p99 check restates the throughput gap, and the 20 ms pass is where it shows added latency.
