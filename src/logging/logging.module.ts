@@ -1,15 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import type { Request } from 'express';
-import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream, LevelWithSilent } from 'pino';
 import type { Options } from 'pino-http';
 import { httpConfig } from '../config/http.config';
 import { routeTemplateOf } from '../metrics/route-template';
-import { LOG_DESTINATION } from './logging.constants';
 import { REDACT_PATHS, REDACTED, redactUrl } from './redaction';
-import { requestIdOf } from './request-id';
 
 /** Probes and scrapes every few seconds would drown the access log. */
 const QUIET_PATHS = new Set(['/health', '/health/ready', '/metrics']);
@@ -28,7 +25,6 @@ function pinoHttpOptions(settings: ConfigType<typeof httpConfig>, toStream: bool
   return {
     level: settings.logLevel as LevelWithSilent,
     redact: { paths: REDACT_PATHS, censor: REDACTED },
-    genReqId: (request: IncomingMessage) => requestIdOf(request),
     autoLogging: { ignore: (request) => QUIET_PATHS.has((request.url ?? '').split('?')[0]) },
     customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
     // The request is serialized when it arrives; which route answered is known only at the end.
@@ -56,10 +52,9 @@ export class LoggingModule {
       module: LoggingModule,
       imports: [
         LoggerModule.forRootAsync({
-          providers: [{ provide: LOG_DESTINATION, useValue: destination }],
-          inject: [httpConfig.KEY, LOG_DESTINATION],
-          useFactory: (settings: ConfigType<typeof httpConfig>, stream?: DestinationStream) => ({
-            pinoHttp: stream ? [pinoHttpOptions(settings, true), stream] : pinoHttpOptions(settings, false),
+          inject: [httpConfig.KEY],
+          useFactory: (settings: ConfigType<typeof httpConfig>) => ({
+            pinoHttp: destination ? [pinoHttpOptions(settings, true), destination] : pinoHttpOptions(settings, false),
             // With the access log off the per-request logger would be pure cost: not mounted at all.
             forRoutes: settings.accessLog ? undefined : [],
           }),

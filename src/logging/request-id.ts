@@ -16,6 +16,7 @@ function requestIdFor(request: IncomingMessage): string {
 /**
  * Gives every request its id and echoes it in `X-Request-Id`. Its own middleware, not the
  * request logger's, so ids work with the access log off (then the logger is not mounted at all).
+ * Mounted before the logger, whose pino-http keeps an id already on the request.
  */
 export function assignRequestIds() {
   return (request: IdentifiedRequest, response: ServerResponse, next: () => void) => {
@@ -23,9 +24,4 @@ export function assignRequestIds() {
     response.setHeader('X-Request-Id', request.id);
     next();
   };
-}
-
-/** The id `assignRequestIds` gave this request. */
-export function requestIdOf(request: IncomingMessage): string {
-  return (request as IdentifiedRequest).id ?? requestIdFor(request);
 }
