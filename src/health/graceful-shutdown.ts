@@ -22,8 +22,8 @@ export async function drainAndClose(app: INestApplication, timing: ShutdownTimin
   await sleep(timing.shutdownDelayMs);
 
   const server = app.getHttpServer() as Server;
+  // Since Node 19, close() also closes the idle keep-alive sockets.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
   const deadline = setTimeout(
     () => {
       logger.warn('Grace period over: closing the connections still open', 'Shutdown');
