@@ -6,7 +6,6 @@ import { bodyParsers } from './common/body-parsers';
 import { AuthModule } from './auth/auth.module';
 import { OAuthExceptionFilter } from './common/oauth-exception.filter';
 import { browserConfig } from './config/browser.config';
-import { validateEnvironment } from './config/environment';
 import { httpConfig } from './config/http.config';
 import { securityConfig } from './config/security.config';
 import { spotifyConfig } from './config/spotify.config';
@@ -26,8 +25,9 @@ export interface AppOptions {
 }
 
 /**
- * The application. `forRoot()` reads and validates the environment when it is called, not
- * when this file is imported, so each test (or instance) gets the configuration it set up.
+ * The application. The environment is read and validated (by each config namespace) when the
+ * module compiles, not when this file is imported, so each test (or instance) gets the
+ * configuration it set up.
  */
 @Module({})
 export class AppModule implements NestModule {
@@ -47,7 +47,8 @@ export class AppModule implements NestModule {
           isGlobal: true,
           // `.env` is loaded by main.ts before validation, so tests never pick up a developer's file.
           ignoreEnvFile: true,
-          validate: validateEnvironment,
+          // No `validate` hook: each namespace below validates, and the hook would copy validated
+          // values, secrets read from NAME_FILE included, back into process.env.
           load: [spotifyConfig, securityConfig, httpConfig, rateLimitConfig, browserConfig, sessionConfig],
         }),
         LoggingModule.forRoot(options.logDestination),

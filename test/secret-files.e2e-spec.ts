@@ -1,3 +1,4 @@
+import { Test } from '@nestjs/testing';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,11 +6,12 @@ import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
 import { startEmulator } from './support/emulator';
 import { listeningUrl, productionEnvironment, swapFreshCode, waitUntilReady } from './support/production-service';
 import { MAIN_JS, spawnService } from './support/service-process';
-import { TEST_CLIENT, TEST_SECRET } from './support/test-app';
+import { AppModule } from '../src/app.module';
+import { serviceEnvironment, TEST_CLIENT, TEST_SECRET, withEnvironment } from './support/test-app';
 
 const LICENSE_KEY = 'license-key-held-in-a-file-0123456789';
 
-describe('Secrets from files (NAME_FILE), in the compiled service', () => {
+describe('Secrets from files (NAME_FILE)', () => {
   let emulator: SpotifyEmulator;
   let dir: string;
   const secretFile = (name: string, content: string): string => {
@@ -72,4 +74,18 @@ describe('Secrets from files (NAME_FILE), in the compiled service', () => {
     expect(output).not.toContain('client-secret-from-the-environment');
     expect(output).not.toContain('    at ');
   }, 30_000);
+
+  it('keeps a secret read from a file out of process.env once the app is built', async () => {
+    const file = secretFile('client-secret', TEST_CLIENT.clientSecret);
+    const { CLIENT_SECRET: inFileInstead, ...withoutSecret } = serviceEnvironment(emulator.url);
+    expect(inFileInstead).toBe(TEST_CLIENT.clientSecret);
+    const env = { ...withoutSecret, CLIENT_SECRET_FILE: file };
+    const environmentAfterBuild = await withEnvironment(env, async () => {
+      const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot()] }).compile();
+      await moduleRef.close();
+      return { ...process.env };
+    });
+    expect(environmentAfterBuild.CLIENT_SECRET_FILE).toBe(file);
+    expect(environmentAfterBuild.CLIENT_SECRET).toBeUndefined();
+  });
 });

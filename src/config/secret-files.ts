@@ -44,9 +44,8 @@ function readSecretFile(name: SecretVariable, path: string): { value: string } |
 /**
  * Reads every `NAME_FILE` into `NAME`; `raw` is left as it was.
  *
- * `NAME` already equal to the file's content is no conflict: `@nestjs/config` copies validated
- * values back into `process.env` (and the New Relic preload does the same), so validation
- * running again sees both set.
+ * `NAME` already equal to the file's content is no conflict: the New Relic preload copies its
+ * key into `process.env`, so validation running afterwards sees both set.
  */
 export function resolveSecretFiles(
   raw: RawEnvironment,
