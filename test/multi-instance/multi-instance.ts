@@ -6,33 +6,24 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpotifyEmulator } from '../../src/emulator/spotify-emulator';
+import { MOBILE_CALLBACK } from '../support/emulator';
+import { freePort } from '../support/free-port';
+import { waitUntilReady } from '../support/production-service';
 
 const ROOT = join(__dirname, '..', '..');
 const NGINX = '/usr/sbin/nginx';
 const REDIS = '/usr/bin/redis-server';
 const CLIENT = { clientId: 'multi-instance-client', clientSecret: 'multi-instance-secret' };
 const SECRET = 'multi-instance-shared-encryption-secret-0123';
-const MOBILE_CALLBACK = 'myapp://callback';
 const RATE_LIMIT = 30;
 const LOGINS = 20;
 const LOAD_WORKERS = 8;
 
 const children: ChildProcess[] = [];
 const results: Array<{ name: string; ok: boolean; detail: string }> = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -119,7 +110,7 @@ async function main(): Promise<void> {
     });
     const startInstance = async (port: number) => {
       const child = start(process.execPath, [join(ROOT, 'dist', 'main.js')], instanceEnv(port));
-      await waitFor(`instance on ${port}`, async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok).catch((error: Error) => {
+      await waitUntilReady(`http://127.0.0.1:${port}`, 15_000).catch((error: Error) => {
         throw new Error(`${error.message}; its output:\n${(child as ChildProcess & { output: () => string }).output()}`);
       });
       return child;
