@@ -1,3 +1,4 @@
+import { escapeHtml } from '../common/escape-html';
 import { OFFLINE_DEMO_PATH } from '../config/browser.config';
 import { BrowserMode } from '../config/session.config';
 
@@ -19,10 +20,6 @@ cursor:pointer;background:#1ed760;color:#000;text-decoration:none}
 button:disabled{opacity:.6;cursor:wait}
 #status{color:#b3b3b3;min-height:1.5em}
 `;
-
-function escapeAttribute(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
 
 /** What differs between the modes: how the page gets its tokens, and what its button does. */
 const MODE_TEXT: Record<BrowserMode, { note: string; welcome: string; action: string }> = {
@@ -53,7 +50,7 @@ export function demoPageHtml(webApiUrl: string, mode: BrowserMode): string {
 <title>Spotify Token Swap - offline demo</title>
 <link rel="stylesheet" href="${DEMO_STYLE_PATH}">
 </head>
-<body data-web-api="${escapeAttribute(webApiUrl)}" data-mode="${mode}">
+<body data-web-api="${escapeHtml(webApiUrl)}" data-mode="${mode}">
 <main>
 <h1>Spotify Token Swap: offline demo</h1>
 <p class="note">${text.note} Everything runs against the local Spotify Accounts emulator.</p>

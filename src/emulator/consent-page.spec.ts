@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { consentPage, errorPage, escapeHtml } from './consent-page';
+import { consentPage, errorPage } from './consent-page';
 import type { EmulatorReply } from './emulator.types';
 
 function html(reply: EmulatorReply): { status: number; html: string; headers: Record<string, string> } {
@@ -47,11 +47,5 @@ describe('errorPage', () => {
     const page = html(errorPage(400, 'INVALID_CLIENT: Invalid redirect URI'));
     expect(page.status).toBe(400);
     expect(page.html).toContain('<p>INVALID_CLIENT: Invalid redirect URI</p>');
-  });
-});
-
-describe('escapeHtml', () => {
-  it('escapes the five special characters', () => {
-    expect(escapeHtml(`&<>"'`)).toBe('&amp;&lt;&gt;&quot;&#39;');
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { escapeHtml } from '../common/escape-html';
 import type { EmulatorReply } from './emulator.types';
 
 const STYLE = `
@@ -36,12 +37,6 @@ export interface ConsentPageModel {
   clientId: string;
   scopes: readonly string[];
   requestToken: string;
-}
-
-/** Escapes text for an HTML element body or a double-quoted attribute. */
-export function escapeHtml(text: string): string {
-  const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-  return text.replace(/[&<>"']/g, (char) => entities[char]);
 }
 
 function page(status: number, title: string, content: string): EmulatorReply {
