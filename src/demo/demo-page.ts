@@ -2,8 +2,11 @@ import { escapeHtml } from '../common/escape-html';
 import { OFFLINE_DEMO_PATH } from '../config/browser.config';
 import { BrowserMode } from '../config/session.config';
 
-export const DEMO_SCRIPT_PATH = `${OFFLINE_DEMO_PATH}/demo.js`;
-export const DEMO_STYLE_PATH = `${OFFLINE_DEMO_PATH}/demo.css`;
+/** The page's script and style, served beside it by DemoController. */
+export const DEMO_SCRIPT_FILE = 'demo.js';
+export const DEMO_STYLE_FILE = 'demo.css';
+const DEMO_SCRIPT_PATH = `${OFFLINE_DEMO_PATH}/${DEMO_SCRIPT_FILE}`;
+const DEMO_STYLE_PATH = `${OFFLINE_DEMO_PATH}/${DEMO_STYLE_FILE}`;
 
 export const DEMO_STYLE = `
 body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;

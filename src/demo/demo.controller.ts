@@ -6,7 +6,7 @@ import { OFFLINE_DEMO_PATH } from '../config/browser.config';
 import { sessionConfig } from '../config/session.config';
 import { spotifyConfig } from '../config/spotify.config';
 import { DEMO_SCRIPT } from './demo-script';
-import { DEMO_STYLE, demoPageContentSecurityPolicy, demoPageHtml } from './demo-page';
+import { DEMO_SCRIPT_FILE, DEMO_STYLE, DEMO_STYLE_FILE, demoPageContentSecurityPolicy, demoPageHtml } from './demo-page';
 import { OfflineDemoGuard } from './offline-demo.guard';
 
 /**
@@ -37,14 +37,14 @@ export class DemoController {
     return this.html;
   }
 
-  @Get('demo.js')
+  @Get(DEMO_SCRIPT_FILE)
   @Header('Content-Type', 'text/javascript; charset=utf-8')
   @Header('Cache-Control', 'no-cache')
   script(): string {
     return DEMO_SCRIPT;
   }
 
-  @Get('demo.css')
+  @Get(DEMO_STYLE_FILE)
   @Header('Content-Type', 'text/css; charset=utf-8')
   @Header('Cache-Control', 'no-cache')
   style(): string {
