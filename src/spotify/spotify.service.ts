@@ -89,7 +89,6 @@ export class SpotifyService implements OnApplicationShutdown {
         adapter: this.transport.adapter,
         // One deadline from connect to the last byte; axios' own `timeout` is only an idle timer.
         signal: AbortSignal.timeout(timeoutMs),
-        maxRedirects: 0,
         responseType: 'text',
         transformResponse: (data: string) => data,
         validateStatus: () => true,
