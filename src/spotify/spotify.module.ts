@@ -1,14 +1,15 @@
-import { HttpModule } from '@nestjs/axios';
+import { HttpService } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { spotifyConfig } from '../config/spotify.config';
 import { MetricsModule } from '../metrics/metrics.module';
-import { createKeepAliveAdapter } from './keep-alive.adapter';
+import { createKeepAliveAdapter, KeepAliveAdapter } from './keep-alive.adapter';
+import { spotifyHttpService } from './spotify-http';
 import { SpotifyService } from './spotify.service';
 import { KEEP_ALIVE_ADAPTER } from './spotify.constants';
 
 @Module({
-  imports: [HttpModule.register({ maxRedirects: 0 }), MetricsModule],
+  imports: [MetricsModule],
   providers: [
     SpotifyService,
     {
@@ -20,6 +21,11 @@ import { KEEP_ALIVE_ADAPTER } from './spotify.constants';
           idleSocketTimeoutMs: 4000,
           maxResponseBytes: 64 * 1024,
         }),
+    },
+    {
+      provide: HttpService,
+      inject: [KEEP_ALIVE_ADAPTER],
+      useFactory: (transport: KeepAliveAdapter) => spotifyHttpService(transport.adapter),
     },
   ],
   exports: [SpotifyService],

@@ -86,12 +86,8 @@ export class SpotifyService implements OnApplicationShutdown {
           'Content-Type': 'application/x-www-form-urlencoded',
           Accept: 'application/json',
         },
-        adapter: this.transport.adapter,
         // One deadline from connect to the last byte; axios' own `timeout` is only an idle timer.
         signal: AbortSignal.timeout(timeoutMs),
-        responseType: 'text',
-        transformResponse: (data: string) => data,
-        validateStatus: () => true,
       });
     } catch (error) {
       throw interpretTransportFailure(error, timeoutMs);
