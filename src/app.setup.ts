@@ -5,6 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { Server } from 'node:http';
+import { trustProxySetting } from './common/trust-proxy';
 import { httpConfig } from './config/http.config';
 import { ReadinessService } from './health/readiness.service';
 import { assignRequestIds } from './logging/request-id';
@@ -36,7 +37,7 @@ function closeConnectionsWhileDraining(readiness: ReadinessService) {
 export function configureApplication(app: NestExpressApplication): NestExpressApplication {
   const settings = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
   app.useLogger(app.get(Logger));
-  app.set('trust proxy', settings.trustProxy);
+  app.set('trust proxy', trustProxySetting(settings.trustProxy));
   // ETags on token answers are wasted work: they are never cached (no-store).
   app.set('etag', false);
   app.use(assignRequestIds());
