@@ -16,7 +16,8 @@ export interface LoadResult {
 export interface LoadOptions {
   url: string;
   connections: number;
-  durationS: number;
+  /** How long to load, or (`{ requests }`) how many requests to send. */
+  extent: { durationS: number } | { requests: number };
   /** A fixed body, or one per request (single-use codes). */
   body: string | (() => string);
 }
@@ -40,14 +41,14 @@ function percentile(sorted: Float64Array, fraction: number): number {
  * response's own timing rather than autocannon's histogram, which rounds to whole milliseconds
  * (too coarse for a 3 ms budget).
  */
-export async function runLoad({ url, connections, durationS, body }: LoadOptions): Promise<LoadResult> {
+export async function runLoad({ url, connections, extent, body }: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   const nextBody = typeof body === 'string' ? () => body : body;
   let sent = 0;
   const instance = autocannon({
     url,
     connections,
-    duration: durationS,
+    ...('requests' in extent ? { amount: extent.requests } : { duration: extent.durationS }),
     method: 'POST',
     timeout: 10,
     requests: [

@@ -37,14 +37,29 @@ function track(child: ChildProcess, name: string): ChildProcess {
   return child;
 }
 
+/**
+ * How to start node: itself, or under `wrapper` (a command and its options, such as valgrind's),
+ * which then starts node with the same arguments.
+ */
+function nodeCommand(wrapper: string[]): { command: string; prefix: string[] } {
+  return wrapper.length === 0 ? { command: process.execPath, prefix: [] } : { command: wrapper[0], prefix: [...wrapper.slice(1), process.execPath] };
+}
+
 /** A compiled bench script as a child with an IPC channel; it ends itself when the channel closes. */
-export function forkScript(path: string, env: NodeJS.ProcessEnv, name: string, execArgv: string[] = []): ChildProcess {
-  return track(fork(path, [], { env, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }), name);
+export function forkScript(path: string, env: NodeJS.ProcessEnv, name: string, execArgv: string[] = [], wrapper: string[] = []): ChildProcess {
+  const { command, prefix } = nodeCommand(wrapper);
+  return track(fork(path, [], { env, execPath: command, execArgv: [...prefix, ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }), name);
 }
 
 /** A program as production runs it, output kept for the error report. */
-export function spawnProgram(args: string[], env: NodeJS.ProcessEnv, name: string): { child: ChildProcess; output: () => string } {
-  const child = track(spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] }), name);
+export function spawnProgram(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  name: string,
+  wrapper: string[] = [],
+): { child: ChildProcess; output: () => string } {
+  const { command, prefix } = nodeCommand(wrapper);
+  const child = track(spawn(command, [...prefix, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }), name);
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8000);

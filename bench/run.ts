@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +33,8 @@ interface Settings {
   repeats: number;
   /** The image's NODE_OPTIONS (its V8 heap cap), so the service is measured as it ships. */
   nodeOptions: string;
+  /** Above 0: count instructions over this many /refresh per program instead of timing phases. */
+  instructions: number;
 }
 
 function numbers(name: string, fallback: string, min: number): number[] {
@@ -51,6 +54,7 @@ function readSettings(): Settings {
     latenciesMs: numbers('BENCH_LATENCIES_MS', '0,20', 0),
     repeats: numbers('BENCH_REPEATS', '3', 1)[0],
     nodeOptions: imageNodeOptions(),
+    instructions: numbers('BENCH_INSTRUCTIONS', '0', 0)[0],
   };
 }
 
@@ -78,7 +82,24 @@ async function postForm(url: string, body: string): Promise<Record<string, unkno
   return JSON.parse(text) as Record<string, unknown>;
 }
 
-async function bench(settings: Settings, workDir: string): Promise<{ rows: Row[]; exhaustedCodes: number }> {
+/** The emulator, the service and the baseline, started and each answering a first swap and refresh. */
+interface Programs {
+  emulator: EmulatorControl;
+  emulatorStats: ProcessStats;
+  runners: Runner[];
+  /** A refresh token both programs open. */
+  sealed: string;
+  /** `work`, or the error of whichever program died first. */
+  guard: <T>(work: Promise<T>) => Promise<T>;
+}
+
+/**
+ * BENCH_INSTRUCTIONS: both programs under valgrind's callgrind, counting nothing until told to.
+ * Instructions are the same for the same work whatever else the machine does, unlike time here.
+ */
+const callgrind = (workDir: string) => ['valgrind', '-q', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${join(workDir, 'callgrind.%p')}`];
+
+async function startPrograms(settings: Settings, workDir: string): Promise<Programs> {
   const cert = createSelfSignedCert();
   const caFile = join(workDir, 'emulator-ca.pem');
   writeFileSync(caFile, cert.cert);
@@ -109,21 +130,25 @@ async function bench(settings: Settings, workDir: string): Promise<{ rows: Row[]
   const serviceEnv = {
     ...env,
     PORT: String(servicePort),
-    NODE_OPTIONS: settings.nodeOptions,
+    // Not under valgrind: V8 sizes its heap from timings, which a 30-fold slow-down distorts,
+    // so a heap cap there counts GC work the service does not do at full speed.
+    ...(settings.instructions > 0 ? {} : { NODE_OPTIONS: settings.nodeOptions }),
     TRUST_PROXY: 'loopback',
     RATE_LIMIT_PER_MINUTE: '1000000',
     SHUTDOWN_DELAY_MS: '0',
   };
   // Node flags for both programs alike, e.g. `--cpu-prof` to see where the time goes.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg.length > 0);
-  const service = spawnProgram([...nodeArgs, join(ROOT, 'dist', 'main.js')], serviceEnv, 'service');
-  const baseline = forkScript(join(__dirname, 'raw-baseline.js'), env, 'baseline', nodeArgs);
+  const wrapper = settings.instructions > 0 ? callgrind(workDir) : [];
+  const service = spawnProgram([...nodeArgs, join(ROOT, 'dist', 'main.js')], serviceEnv, 'service', wrapper);
+  const baseline = forkScript(join(__dirname, 'raw-baseline.js'), env, 'baseline', nodeArgs, wrapper);
   const died = Promise.race([emulatorDied, exitOf(service.child, 'service', service.output), exitOf(baseline, 'baseline')]);
   died.catch(() => undefined);
   const guard = <T>(work: Promise<T>): Promise<T> => Promise.race([work, died]);
 
   const [ready] = (await guard(once(baseline, 'message'))) as [BaselineReady];
-  await guard(waitForPort(servicePort, 20_000));
+  // Under valgrind, start-up takes a minute rather than a second.
+  await guard(waitForPort(servicePort, wrapper.length > 0 ? 300_000 : 20_000));
   const runners: Runner[] = [
     { name: 'service', url: `http://127.0.0.1:${servicePort}`, stats: new ProcessStats(service.child.pid ?? 0) },
     { name: 'baseline', url: `http://127.0.0.1:${ready.port}`, stats: new ProcessStats(baseline.pid ?? 0) },
@@ -137,7 +162,10 @@ async function bench(settings: Settings, workDir: string): Promise<{ rows: Row[]
     const [fresh] = await guard(emulator.send({ type: 'mint', count: 1, redirectUri: CALLBACK_URL }));
     await guard(postForm(`${runner.url}/swap`, `code=${fresh}`));
   }
+  return { emulator, emulatorStats: new ProcessStats(emulatorChild.pid ?? 0), runners, sealed, guard };
+}
 
+async function timedPhases(settings: Settings, { emulator, emulatorStats, runners, sealed, guard }: Programs): Promise<{ rows: Row[]; exhaustedCodes: number }> {
   let exhaustedCodes = 0;
   /** Single-use codes, minted in the emulator before the phase so minting costs nothing during it. */
   const codeBodies = async (count: number): Promise<() => string> => {
@@ -149,7 +177,6 @@ async function bench(settings: Settings, workDir: string): Promise<{ rows: Row[]
       return 'code=';
     };
   };
-  const emulatorStats = new ProcessStats(emulatorChild.pid ?? 0);
   const fastest: Record<Target, number> = { service: 0, baseline: 0 };
 
   const measure = async (runner: Runner, route: Route, connections: number, durationS: number): Promise<Measurement> => {
@@ -161,7 +188,7 @@ async function bench(settings: Settings, workDir: string): Promise<{ rows: Row[]
     const cpuBefore = runner.stats.cpuMicros();
     const emulatorCpuBefore = emulatorStats.cpuMicros();
     const driverCpuBefore = process.cpuUsage();
-    const load = await guard(runLoad({ url: `${runner.url}/${route}`, connections, durationS, body }));
+    const load = await guard(runLoad({ url: `${runner.url}/${route}`, connections, extent: { durationS }, body }));
     const driverCpu = process.cpuUsage(driverCpuBefore);
     const perRequest = (micros: number) => (load.requests > 0 ? micros / load.requests : 0);
     const measurement: Measurement = {
@@ -209,6 +236,34 @@ async function bench(settings: Settings, workDir: string): Promise<{ rows: Row[]
   return { rows, exhaustedCodes };
 }
 
+/** Enough for V8 to have optimised the hot path of either program before counting starts. */
+const INSTRUCTION_WARMUP_REQUESTS = 5000;
+
+/** Instructions per /refresh of each program: a warm-up uncounted, then `settings.instructions` counted. */
+async function instructionCounts(settings: Settings, { runners, sealed, guard }: Programs, workDir: string): Promise<Record<Target, number>> {
+  const counts: Record<Target, number> = { service: 0, baseline: 0 };
+  for (const runner of runners) {
+    const pid = String(runner.stats.pid);
+    const load = (requests: number) =>
+      guard(runLoad({ url: `${runner.url}/refresh`, connections: 16, extent: { requests }, body: `refresh_token=${sealed}` }));
+    // callgrind_control waits until valgrind has carried the command out.
+    const control = (option: string) => execFileSync('callgrind_control', [option, pid], { stdio: 'ignore' });
+    await load(INSTRUCTION_WARMUP_REQUESTS);
+    control('--instr=on');
+    const counted = await load(settings.instructions);
+    control('--dump');
+    control('--instr=off');
+    if (counted.non2xx + counted.errors > 0 || counted.requests === 0) {
+      throw new Error(`${runner.name}: ${counted.non2xx} non-2xx and ${counted.errors} errors of ${counted.requests} counted requests`);
+    }
+    const totals = /^totals:\s+(\d+)/m.exec(readFileSync(join(workDir, `callgrind.${pid}.1`), 'utf8'));
+    if (!totals) throw new Error(`${runner.name}: callgrind wrote no totals`);
+    counts[runner.name] = Number(totals[1]) / counted.requests;
+    log(`${runner.name}: ${(counts[runner.name] / 1e6).toFixed(3)} M instructions per /refresh over ${counted.requests} requests`);
+  }
+  return counts;
+}
+
 function command(): string {
   const overrides = Object.entries(process.env)
     .filter(([name]) => name.startsWith('BENCH_'))
@@ -245,7 +300,13 @@ const workDir = mkdtempSync(join(tmpdir(), 'token-swap-bench-'));
 async function main(): Promise<number> {
   const settings = readSettings();
   try {
-    const { rows, exhaustedCodes } = await bench(settings, workDir);
+    const programs = await startPrograms(settings, workDir);
+    if (settings.instructions > 0) {
+      const counts = await instructionCounts(settings, programs, workDir);
+      process.stdout.write(`\nservice / baseline: ${(counts.service / counts.baseline).toFixed(2)}× the instructions per /refresh\n`);
+      return 0;
+    }
+    const { rows, exhaustedCodes } = await timedPhases(settings, programs);
     const table = renderTable(rows);
     const checks = checkTargets(rows);
     const checkText = renderChecks(checks);
