@@ -1,4 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import proxyaddr from 'proxy-addr';
 import {
   IsIn,
   IsInt,
@@ -355,9 +356,6 @@ export function configurationWarnings(env: EnvironmentVariables): string[] {
   return warnings;
 }
 
-const TRUST_PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
-const ADDRESS_OR_CIDR = /^[0-9a-fA-F:.]+(\/\d{1,3})?$/;
-
 /**
  * TRUST_PROXY as Express wants it; `undefined` when it is not a value Express understands.
  * Without it, `X-Forwarded-*` is ignored: a client could otherwise pick its own IP (and rate limit).
@@ -367,8 +365,15 @@ export function parseTrustProxy(value: string | undefined): boolean | number | s
   if (value === 'true') return true;
   if (/^\d+$/.test(value)) return Number(value);
   const entries = parseList(value);
-  const valid = entries.length > 0 && entries.every((entry) => TRUST_PROXY_NAMES.has(entry) || ADDRESS_OR_CIDR.test(entry));
-  return valid ? entries.join(',') : undefined;
+  if (entries.length === 0) return undefined;
+  try {
+    // What Express compiles the setting with: a value it refuses (a /99 prefix, a host name)
+    // is a configuration problem here, not a crash once Nest has started.
+    proxyaddr.compile(entries);
+  } catch {
+    return undefined;
+  }
+  return entries.join(',');
 }
 
 /**
