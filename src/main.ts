@@ -8,8 +8,9 @@ import { APPLICATION_OPTIONS, configureApplication } from './app.setup';
 import { browserSettings } from './config/browser.config';
 import { ConfigurationError } from './config/configuration.error';
 import { developmentDefaults, needsOfflineSpotify } from './config/development-defaults';
-import { configurationWarnings, parseList, validateEnvironment } from './config/environment';
+import { configurationWarnings, validateEnvironment } from './config/environment';
 import { httpSettings } from './config/http.config';
+import { spotifySettings } from './config/spotify.config';
 import { drainAndClose } from './health/graceful-shutdown';
 import { OfflineSpotify, startOfflineSpotify } from './offline-spotify';
 
@@ -20,10 +21,7 @@ async function bootstrap(): Promise<void> {
 
   let offline: OfflineSpotify | undefined;
   if (needsOfflineSpotify(env)) {
-    offline = await startOfflineSpotify([
-      browserSettings(env).redirectUri,
-      ...parseList(env.CALLBACK_URL ?? env.CALLBACK_URI),
-    ]);
+    offline = await startOfflineSpotify([browserSettings(env).redirectUri, ...spotifySettings(env).callbackUrls]);
   }
   const defaults = developmentDefaults(env, offline?.url);
   Object.assign(process.env, defaults.variables);

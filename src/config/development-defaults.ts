@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomToken } from '../common/random-token';
 import { offlineDemoPageUrl } from './browser.config';
 import { EnvironmentVariables, RawEnvironment } from './environment';
 
@@ -44,7 +44,7 @@ export function developmentDefaults(env: EnvironmentVariables, offlineAccountsUr
     }
   }
   if (env.ENCRYPTION_SECRET === undefined) {
-    variables.ENCRYPTION_SECRET = randomBytes(32).toString('base64url');
+    variables.ENCRYPTION_SECRET = randomToken();
     warnings.push(
       'ENCRYPTION_SECRET is not set: generated a random one for this run. Refresh tokens issued now will not survive a restart ' +
         'and will not work on other instances. Set ENCRYPTION_SECRET (32+ characters) to keep them.',

@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { safeEqual } from '../common/safe-equal';
 
 // RFC 7636 §4.1: 43 to 128 characters from the unreserved set.
 const VERIFIER_SYNTAX = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -11,7 +12,5 @@ export function s256Challenge(verifier: string): string {
 /** Whether `verifier` is well formed and hashes to `challenge`; compared in constant time. */
 export function verifierMatchesChallenge(challenge: string, verifier: string | undefined): boolean {
   if (verifier === undefined || !VERIFIER_SYNTAX.test(verifier)) return false;
-  const expected = Buffer.from(challenge);
-  const actual = Buffer.from(s256Challenge(verifier));
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
+  return safeEqual(s256Challenge(verifier), challenge);
 }
