@@ -66,7 +66,7 @@ describe('docker-compose.yml', () => {
     expect(compose.services.nginx.networks).toContain(network);
     const [{ subnet }] = compose.networks[network].ipam.config;
     expect(instance.environment!.TRUST_PROXY).toBe(subnet);
-    expect(parseTrustProxy(subnet)).toBe(subnet);
+    expect(parseTrustProxy(subnet)).toEqual([subnet]);
   });
 
   it('runs the instances read-only and lets them drain before they are killed', () => {

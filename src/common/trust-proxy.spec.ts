@@ -4,10 +4,10 @@ import { trustProxySetting } from './trust-proxy';
 const ADDRESSES = ['127.0.0.1', '::1', '::ffff:127.0.0.1', '10.1.2.3', '10.200.0.1', '192.168.0.7', '2001:db8::1', 'fe80::1', 'not-an-ip'];
 
 describe('trustProxySetting', () => {
-  it.each(['loopback', 'uniquelocal', '10.0.0.0/8, 127.0.0.1', ' 192.168.0.0/16 ,::1', '10.1.2.3'])(
+  it.each<[string[]]>([[['loopback']], [['uniquelocal']], [['10.0.0.0/8', '127.0.0.1']], [['192.168.0.0/16', '::1']], [['10.1.2.3']]])(
     'answers %j exactly as Express would, again and again',
     (setting) => {
-      const express = proxyaddr.compile(setting.split(',').map((entry) => entry.trim()));
+      const express = proxyaddr.compile(setting);
       const trust = trustProxySetting(setting) as (address: string) => boolean;
 
       for (const round of [1, 2, 3]) {
@@ -17,7 +17,7 @@ describe('trustProxySetting', () => {
   );
 
   it('stays right after more distinct addresses than it remembers', () => {
-    const trust = trustProxySetting('10.0.0.0/8') as (address: string) => boolean;
+    const trust = trustProxySetting(['10.0.0.0/8']) as (address: string) => boolean;
     const addresses = Array.from({ length: 3000 }, (_, index) => `${index % 2 ? 10 : 11}.0.${index >> 8}.${index & 255}`);
 
     expect(addresses.map((address) => trust(address))).toEqual(addresses.map((address) => address.startsWith('10.')));
@@ -30,6 +30,6 @@ describe('trustProxySetting', () => {
   });
 
   it('refuses a malformed range at start-up, as Express would', () => {
-    expect(() => trustProxySetting('10.0.0.0/99')).toThrow(/invalid range/i);
+    expect(() => trustProxySetting(['10.0.0.0/99'])).toThrow(/invalid range/i);
   });
 });

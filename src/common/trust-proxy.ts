@@ -5,8 +5,8 @@ const REMEMBERED_ADDRESSES = 1024;
 
 /**
  * Express' `trust proxy` setting for `value`, with the same meaning as handing Express `value`
- * itself. Addresses and ranges (`loopback`, `10.0.0.0/8, 127.0.0.1`) are compiled once, as
- * Express does, and their verdicts remembered per address.
+ * itself. Addresses and ranges (from `TRUST_PROXY=loopback` or `10.0.0.0/8,127.0.0.1`) are
+ * compiled once, as Express does, and their verdicts remembered per address.
  *
  * Express asks this on every `req.ip`, which the rate limit reads on every request, and
  * proxy-addr parses the address with ipaddr.js each time it is asked: about 5 % of a /refresh
@@ -14,9 +14,9 @@ const REMEMBERED_ADDRESSES = 1024;
  * client (the socket peer, then trusted proxies), so a handful of balancer addresses fill the
  * memo; it is bounded anyway.
  */
-export function trustProxySetting(value: boolean | number | string): boolean | number | ((address: string) => boolean) {
-  if (typeof value !== 'string') return value;
-  const trusts = proxyaddr.compile(value.split(',').map((entry) => entry.trim()));
+export function trustProxySetting(value: boolean | number | string[]): boolean | number | ((address: string) => boolean) {
+  if (!Array.isArray(value)) return value;
+  const trusts = proxyaddr.compile(value);
   const verdicts = new Map<string, boolean>();
   return (address: string) => {
     let verdict = verdicts.get(address);

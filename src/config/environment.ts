@@ -360,7 +360,7 @@ export function configurationWarnings(env: EnvironmentVariables): string[] {
  * TRUST_PROXY as Express wants it; `undefined` when it is not a value Express understands.
  * Without it, `X-Forwarded-*` is ignored: a client could otherwise pick its own IP (and rate limit).
  */
-export function parseTrustProxy(value: string | undefined): boolean | number | string | undefined {
+export function parseTrustProxy(value: string | undefined): boolean | number | string[] | undefined {
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
   if (/^\d+$/.test(value)) return Number(value);
@@ -373,7 +373,7 @@ export function parseTrustProxy(value: string | undefined): boolean | number | s
   } catch {
     return undefined;
   }
-  return entries.join(',');
+  return entries;
 }
 
 /**

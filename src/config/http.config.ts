@@ -7,8 +7,8 @@ export interface HttpSettings {
   production: boolean;
   accessLog: boolean;
   logLevel: string;
-  /** Express `trust proxy`; false ignores `X-Forwarded-*`. */
-  trustProxy: boolean | number | string;
+  /** Express `trust proxy`: all, a hop count, or the addresses/ranges trusted; false ignores `X-Forwarded-*`. */
+  trustProxy: boolean | number | string[];
   /**
    * Idle keep-alive sockets from clients are kept this long. Above load balancers' idle
    * timeouts (AWS ALB and nginx: 60 s), so a balancer never reuses a socket we just closed.
