@@ -31,15 +31,18 @@ export interface LoadOptions {
  */
 const CLIENT_ADDRESSES = Array.from({ length: 4096 }, (_, index) => `10.0.${index >> 8}.${index & 255}`);
 
+/** Requests that got no 2xx answer: non-2xx statuses, connection errors and timeouts. */
+export const failedRequests = (load: LoadResult) => load.non2xx + load.errors;
+
 function percentile(sorted: Float64Array, fraction: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
 }
 
 /**
- * Drives one `POST` route with autocannon for a fixed duration. Latencies come from every
- * response's own timing rather than autocannon's histogram, which rounds to whole milliseconds
- * (too coarse for a 3 ms budget).
+ * Drives one `POST` route with autocannon for a fixed duration or number of requests. Latencies
+ * come from every response's own timing rather than autocannon's histogram, which rounds to
+ * whole milliseconds (too coarse for a 3 ms budget).
  */
 export async function runLoad({ url, connections, extent, body }: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
@@ -49,7 +52,6 @@ export async function runLoad({ url, connections, extent, body }: LoadOptions): 
     url,
     connections,
     ...('requests' in extent ? { amount: extent.requests } : { duration: extent.durationS }),
-    method: 'POST',
     timeout: 10,
     requests: [
       {

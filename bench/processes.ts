@@ -56,7 +56,7 @@ export function spawnProgram(
   args: string[],
   env: NodeJS.ProcessEnv,
   name: string,
-  wrapper: string[] = [],
+  wrapper: string[],
 ): { child: ChildProcess; output: () => string } {
   const { command, prefix } = nodeCommand(wrapper);
   const child = track(spawn(command, [...prefix, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }), name);

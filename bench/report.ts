@@ -1,4 +1,4 @@
-import type { LoadResult } from './load';
+import { failedRequests, LoadResult } from './load';
 
 export type Route = 'refresh' | 'swap';
 export type Target = 'service' | 'baseline';
@@ -53,7 +53,7 @@ export function representative(runs: Measurement[]): Measurement {
 
 const fixed = (value: number, digits = 1) => value.toFixed(digits);
 const pair = (service: number, baseline: number, digits = 1) => `${fixed(service, digits)} / ${fixed(baseline, digits)}`;
-const failures = (m: Measurement) => m.load.non2xx + m.load.errors;
+const failures = (m: Measurement) => failedRequests(m.load);
 
 export function renderTable(rows: Row[]): string {
   const header = [

@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomToken } from '../src/common/random-token';
 import { createSelfSignedCert } from '../src/emulator/self-signed-cert';
 import { freePort } from '../test/support/free-port';
 import type { BaselineReady } from './control';
-import { runLoad } from './load';
+import { failedRequests, runLoad } from './load';
 import {
   EmulatorControl,
   exitOf,
@@ -100,6 +100,7 @@ interface Programs {
 const callgrind = (workDir: string) => ['valgrind', '-q', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${join(workDir, 'callgrind.%p')}`];
 
 async function startPrograms(settings: Settings, workDir: string): Promise<Programs> {
+  const counting = settings.instructions > 0;
   const cert = createSelfSignedCert();
   const caFile = join(workDir, 'emulator-ca.pem');
   writeFileSync(caFile, cert.cert);
@@ -119,7 +120,7 @@ async function startPrograms(settings: Settings, workDir: string): Promise<Progr
     CLIENT_ID: CLIENT.clientId,
     CLIENT_SECRET: CLIENT.clientSecret,
     SPOTIFY_ACCOUNTS_URL: accountsUrl,
-    ENCRYPTION_SECRET: randomBytes(32).toString('base64url'),
+    ENCRYPTION_SECRET: randomToken(),
     CALLBACK_URL,
     NODE_EXTRA_CA_CERTS: caFile,
   };
@@ -132,14 +133,14 @@ async function startPrograms(settings: Settings, workDir: string): Promise<Progr
     PORT: String(servicePort),
     // Not under valgrind: V8 sizes its heap from timings, which a 30-fold slow-down distorts,
     // so a heap cap there counts GC work the service does not do at full speed.
-    ...(settings.instructions > 0 ? {} : { NODE_OPTIONS: settings.nodeOptions }),
+    ...(counting ? {} : { NODE_OPTIONS: settings.nodeOptions }),
     TRUST_PROXY: 'loopback',
     RATE_LIMIT_PER_MINUTE: '1000000',
     SHUTDOWN_DELAY_MS: '0',
   };
   // Node flags for both programs alike, e.g. `--cpu-prof` to see where the time goes.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg.length > 0);
-  const wrapper = settings.instructions > 0 ? callgrind(workDir) : [];
+  const wrapper = counting ? callgrind(workDir) : [];
   const service = spawnProgram([...nodeArgs, join(ROOT, 'dist', 'main.js')], serviceEnv, 'service', wrapper);
   const baseline = forkScript(join(__dirname, 'raw-baseline.js'), env, 'baseline', nodeArgs, wrapper);
   const died = Promise.race([emulatorDied, exitOf(service.child, 'service', service.output), exitOf(baseline, 'baseline')]);
@@ -148,7 +149,7 @@ async function startPrograms(settings: Settings, workDir: string): Promise<Progr
 
   const [ready] = (await guard(once(baseline, 'message'))) as [BaselineReady];
   // Under valgrind, start-up takes a minute rather than a second.
-  await guard(waitForPort(servicePort, wrapper.length > 0 ? 300_000 : 20_000));
+  await guard(waitForPort(servicePort, counting ? 300_000 : 20_000));
   const runners: Runner[] = [
     { name: 'service', url: `http://127.0.0.1:${servicePort}`, stats: new ProcessStats(service.child.pid ?? 0) },
     { name: 'baseline', url: `http://127.0.0.1:${ready.port}`, stats: new ProcessStats(baseline.pid ?? 0) },
@@ -253,7 +254,7 @@ async function instructionCounts(settings: Settings, { runners, sealed, guard }:
     const counted = await load(settings.instructions);
     control('--dump');
     control('--instr=off');
-    if (counted.non2xx + counted.errors > 0 || counted.requests === 0) {
+    if (failedRequests(counted) > 0 || counted.requests === 0) {
       throw new Error(`${runner.name}: ${counted.non2xx} non-2xx and ${counted.errors} errors of ${counted.requests} counted requests`);
     }
     const totals = /^totals:\s+(\d+)/m.exec(readFileSync(join(workDir, `callgrind.${pid}.1`), 'utf8'));
@@ -294,7 +295,7 @@ ${checks}
 `;
 }
 
-/** Holds the throwaway CA certificate; removed on every way out. */
+/** Holds the throwaway CA certificate and, under BENCH_INSTRUCTIONS, callgrind's output; removed on every way out. */
 const workDir = mkdtempSync(join(tmpdir(), 'token-swap-bench-'));
 
 async function main(): Promise<number> {
