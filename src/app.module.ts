@@ -2,7 +2,7 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } 
 import type { DestinationStream } from 'pino';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
-import { bodyParsers } from './common/body-parsers';
+import { bodyParser } from './common/body-parsers';
 import { AuthModule } from './auth/auth.module';
 import { OAuthExceptionFilter } from './common/oauth-exception.filter';
 import { browserConfig } from './config/browser.config';
@@ -36,7 +36,7 @@ export class AppModule implements NestModule {
    * registers first), so a refused body still gets its access line and request id.
    */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(...bodyParsers()).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+    consumer.apply(bodyParser()).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 
   static forRoot(options: AppOptions = {}): DynamicModule {

@@ -2,7 +2,7 @@ import express, { Request, RequestHandler, Response } from 'express';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import { BODY_LIMIT } from './body-limit';
-import { bodyParsers } from './body-parsers';
+import { bodyParser } from './body-parsers';
 import { toOAuthError } from './oauth-exception.filter';
 
 /** A request as the middleware sees it: a readable body and its headers. */
@@ -28,7 +28,7 @@ const reference: RequestHandler[] = [express.json({ limit: BODY_LIMIT }), expres
 const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
 
-describe('bodyParsers parse what body-parser parsed, as body-parser did', () => {
+describe('bodyParser parses what body-parser parsed, as body-parser did', () => {
   const cases: Array<[string, string | Buffer, IncomingHttpHeaders]> = [
     ...[
       'code=abc',
@@ -85,13 +85,13 @@ describe('bodyParsers parse what body-parser parsed, as body-parser did', () => 
   ];
 
   it.each(cases)('%s', async (_name, body, headers) => {
-    const fast = await outcome(bodyParsers(), requestOf(body, headers));
+    const fast = await outcome([bodyParser()], requestOf(body, headers));
     const expected = await outcome(reference, requestOf(body, headers));
     expect(fast).toEqual(expected);
   });
 
   it('leaves a request without a body alone', async () => {
     const request = Object.assign(Readable.from([]), { headers: { 'content-type': FORM } }) as unknown as Request;
-    expect(await outcome(bodyParsers(), request)).toEqual({ body: undefined, prototype: undefined });
+    expect(await outcome([bodyParser()], request)).toEqual({ body: undefined, prototype: undefined });
   });
 });

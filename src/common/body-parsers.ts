@@ -1,6 +1,7 @@
 import express, { RequestHandler } from 'express';
 import { Readable } from 'node:stream';
 import { BODY_LIMIT, BODY_LIMIT_BYTES } from './body-limit';
+import { parseJson } from './json-object';
 import { toOAuthError } from './oauth-exception.filter';
 import { parseSimpleForm } from './simple-form';
 
@@ -10,17 +11,6 @@ import { parseSimpleForm } from './simple-form';
  */
 function withOAuthErrors(parser: RequestHandler): RequestHandler {
   return (request, response, next) => parser(request, response, (error?: unknown) => next(error ? toOAuthError(error) : undefined));
-}
-
-/** Runs `handlers` one after the other, stopping at the first error. */
-function inSequence(handlers: RequestHandler[]): RequestHandler {
-  return (request, response, next) => {
-    const run = (index: number, error?: unknown): void => {
-      if (error !== undefined || index === handlers.length) return next(error);
-      handlers[index](request, response, (failure?: unknown) => run(index + 1, failure));
-    };
-    run(0);
-  };
 }
 
 /** The content types token requests come with, exactly as clients spell them. */
@@ -37,15 +27,12 @@ const JSON_START = /^[\x20\x09\x0a\x0d]*[[{]/;
 /** Errors shaped like body-parser's, so `toOAuthError` maps both the same way. */
 const bodyError = (type: string) => toOAuthError({ type, status: 400 });
 
-function parseJson(text: string): unknown {
+function parseJsonBody(text: string): unknown {
   // body-parser's strict mode: an empty body is `{}`, and only an object or array is JSON here.
   if (text.length === 0) return {};
-  if (!JSON_START.test(text)) throw bodyError('entity.parse.failed');
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw bodyError('entity.parse.failed');
-  }
+  const value = JSON_START.test(text) ? parseJson(text) : undefined;
+  if (value === undefined) throw bodyError('entity.parse.failed');
+  return value;
 }
 
 /**
@@ -58,10 +45,12 @@ function parseJson(text: string): unknown {
  * and any form whose fields qs treats specially, goes through body-parser itself, so the
  * result is the same either way (body-parsers.spec.ts compares the two).
  */
-export function bodyParsers(): RequestHandler[] {
+export function bodyParser(): RequestHandler {
   const json = withOAuthErrors(express.json({ limit: BODY_LIMIT }));
   const urlencoded = withOAuthErrors(express.urlencoded({ limit: BODY_LIMIT, extended: false }));
-  const fallback = inSequence([json, urlencoded]);
+  // Each passes over a body of the other's type, so the pair runs in turn, as the app mounted them before.
+  const fallback: RequestHandler = (request, response, next) =>
+    json(request, response, (error?: unknown) => (error ? next(error) : urlencoded(request, response, next)));
 
   const reader: RequestHandler = (request, response, next) => {
     const headers = request.headers;
@@ -84,7 +73,7 @@ export function bodyParsers(): RequestHandler[] {
       const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
       if (kind === 'json') {
         try {
-          request.body = parseJson(text);
+          request.body = parseJsonBody(text);
         } catch (error) {
           return next(error);
         }
@@ -103,5 +92,5 @@ export function bodyParsers(): RequestHandler[] {
       });
     });
   };
-  return [reader];
+  return reader;
 }
