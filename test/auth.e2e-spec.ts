@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { Clock } from '../src/auth/clock';
+import { Clock } from '../src/common/clock';
 import { EmulatorFault } from '../src/emulator/emulator.types';
 import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
 import { RawEnvironment } from '../src/config/environment';

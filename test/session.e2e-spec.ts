@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { Clock } from '../src/auth/clock';
+import { Clock } from '../src/common/clock';
 import { RawEnvironment } from '../src/config/environment';
 import { CryptoService } from '../src/crypto/crypto.service';
 import { Sealer } from '../src/crypto/sealer';

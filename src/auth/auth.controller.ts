@@ -1,8 +1,10 @@
 import { Controller, Get, HttpRedirectResponse, Query, Redirect, Res, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { NO_STORE_HEADERS } from '../common/no-store';
 import { AuthorizationRefusedError } from '../common/oauth.error';
 import { oauthValidationPipe } from '../common/oauth-validation.pipe';
+import { OverHttps } from '../common/over-https';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { SessionCookieService } from '../session/session-cookie.service';
 import { BrowserLoginGuard } from './browser-login.guard';
@@ -12,8 +14,7 @@ import { LoginState } from './login-state';
 import { LoginQueryDto } from './login-query.dto';
 import { LoginService } from './login.service';
 import { ApiOAuthErrors, ApiRequestId, INVALID_REQUEST, SLOW_DOWN } from '../openapi/api-responses';
-import { NO_STORE_HEADERS } from './no-store';
-import { OverHttps, VerifiedLoginState } from './request.decorators';
+import { VerifiedLoginState } from './request.decorators';
 import { StateGuard } from './state.guard';
 import { StateCookieService } from './state-cookie.service';
 

@@ -5,7 +5,7 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { SessionModule } from '../session/session.module';
 import { SpotifyModule } from '../spotify/spotify.module';
 import { AuthController } from './auth.controller';
-import { ClockModule } from './clock.module';
+import { ClockModule } from '../common/clock.module';
 import { LandingPages } from './landing-pages';
 import { LoginService } from './login.service';
 import { StateCookieService } from './state-cookie.service';
@@ -17,7 +17,7 @@ import { StateCookieService } from './state-cookie.service';
   providers: [LoginService, StateCookieService, LandingPages],
 })
 export class AuthModule implements NestModule {
-  /** Only these routes read cookies; no secret: the state cookie is sealed by CryptoService instead. */
+  /** Cookies for these routes (the session routes mount their own parser); no secret: CryptoService seals ours. */
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(cookieParser()).forRoutes(AuthController);
   }

@@ -1,10 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { NO_STORE_HEADERS } from '../common/no-store';
 import { StateMismatchError } from '../common/oauth.error';
 import { logOAuthError, OAuthExceptionFilter, toOAuthError } from '../common/oauth-exception.filter';
 import { MetricsService } from '../metrics/metrics.service';
 import { LandingPages } from './landing-pages';
-import { NO_STORE_HEADERS } from './no-store';
 import { verifiedLoginStateOf } from './request.decorators';
 import { StateCookieService } from './state-cookie.service';
 

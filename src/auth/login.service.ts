@@ -8,7 +8,7 @@ import { Session, startSession } from '../session/session';
 import { splitScopes, unknownScopes } from '../spotify/spotify-scopes';
 import { SpotifyService } from '../spotify/spotify.service';
 import { SpotifyTokens } from '../spotify/spotify-tokens';
-import { Clock } from './clock';
+import { Clock } from '../common/clock';
 import { LandingPages, LandingResult } from './landing-pages';
 import { LoginState } from './login-state';
 import { LoginQueryDto } from './login-query.dto';

@@ -1,5 +1,3 @@
-import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
 import { requestSlot } from '../common/request-slot';
 import { LoginState } from './login-state';
 
@@ -13,8 +11,3 @@ export const verifiedLoginStateOf = verifiedLoginState.of;
 
 /** The login state that `StateGuard` verified for this request. */
 export const VerifiedLoginState = verifiedLoginState.param;
-
-/** Whether the browser reached us over HTTPS, directly or (with TRUST_PROXY) through a proxy. */
-export const OverHttps = createParamDecorator(
-  (_data: unknown, context: ExecutionContext) => context.switchToHttp().getRequest<Request>().secure,
-);

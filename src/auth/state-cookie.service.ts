@@ -6,11 +6,11 @@ import { randomToken } from '../common/random-token';
 import { sealedCookieAttributes } from '../common/sealed-cookie';
 import { browserConfig } from '../config/browser.config';
 import { CryptoService } from '../crypto/crypto.service';
-import { Clock } from './clock';
+import { Clock } from '../common/clock';
 import { LoginState, parseLoginState, serializeLoginState } from './login-state';
 
 /** A login has ten minutes to come back, like Spotify's authorization codes. */
-export const STATE_MAX_AGE_MS = 600_000;
+const STATE_MAX_AGE_MS = 600_000;
 
 /**
  * The login state cookie: sealed with the `state` key (AES-GCM, so it is both signed and

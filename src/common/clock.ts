@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-/** The time the state cookie's age is judged by; a provider, so tests can move it. */
+/** The time login states, sessions and their refreshes are judged by; a provider, so tests can move it. */
 @Injectable()
 export class Clock {
   /** Epoch milliseconds. */

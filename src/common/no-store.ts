@@ -1,7 +1,6 @@
 /**
- * On every `/login` and `/callback` answer: the redirects carry a one-time state or tokens,
- * and no cache may keep them. (No Referer either, since the callback URL holds the
- * authorization code: helmet's `Referrer-Policy: no-referrer` is on every answer.)
+ * On every answer that carries tokens, codes, one-time state or an OAuth error: no cache may
+ * keep it. (No Referrer-Policy here: helmet's `no-referrer` is on every answer already.)
  */
 export const NO_STORE_HEADERS = {
   'Cache-Control': 'no-store',

@@ -9,6 +9,7 @@ import {
   ServerError,
 } from './oauth.error';
 import { BODY_LIMIT } from './body-limit';
+import { NO_STORE_HEADERS } from './no-store';
 
 /** The shape of errors thrown by Express' body parsers (`http-errors` with a `type`). */
 interface BodyParserError {
@@ -75,7 +76,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     }
     response
       .status(error.status)
-      .set({ 'Cache-Control': 'no-store', Pragma: 'no-cache', ...error.headers })
+      .set({ ...NO_STORE_HEADERS, ...error.headers })
       .json(error.toBody());
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, HttpCode, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { OverHttps } from '../auth/request.decorators';
+import { OverHttps } from '../common/over-https';
 import { ApiOAuthErrors, ApiRequestId, NO_STORE_HEADERS, SLOW_DOWN, SPOTIFY_UNAVAILABLE } from '../openapi/api-responses';
 import { CrossSiteGuard } from './cross-site.guard';
 import { RefreshRateLimitGuard } from './refresh-rate-limit.guard';

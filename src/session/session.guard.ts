@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { Clock } from '../auth/clock';
+import { Clock } from '../common/clock';
 import { refreshDue } from './session';
 import { SessionCookieService } from './session-cookie.service';
 import { attachPresentedSession } from './session-request';

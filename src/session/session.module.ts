@@ -2,7 +2,7 @@ import { Inject, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@
 import { ConfigType } from '@nestjs/config';
 import cookieParser from 'cookie-parser';
 import cors from 'cors';
-import { ClockModule } from '../auth/clock.module';
+import { ClockModule } from '../common/clock.module';
 import { httpConfig } from '../config/http.config';
 import { CryptoModule } from '../crypto/crypto.module';
 import { MetricsModule } from '../metrics/metrics.module';

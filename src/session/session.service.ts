@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../auth/clock';
+import { Clock } from '../common/clock';
 import { SessionRevokedError, SpotifyGrantError } from '../common/oauth.error';
 import { MetricsService } from '../metrics/metrics.service';
 import { SpotifyService } from '../spotify/spotify.service';
