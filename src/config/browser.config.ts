@@ -24,7 +24,7 @@ export interface BrowserSettings {
 }
 
 /** `http://127.0.0.1:$PORT/callback`: Spotify refuses `localhost` redirect URIs for new apps. */
-export function defaultRedirectUri(env: EnvironmentVariables): string {
+function defaultRedirectUri(env: EnvironmentVariables): string {
   return `http://127.0.0.1:${env.PORT ?? 5000}/callback`;
 }
 

@@ -14,7 +14,7 @@ export const SECRET_VARIABLES = [
   'NEW_RELIC_LICENSE_KEY',
 ] as const;
 
-export type SecretVariable = (typeof SECRET_VARIABLES)[number];
+type SecretVariable = (typeof SECRET_VARIABLES)[number];
 
 export interface ResolvedSecretFiles {
   /** `raw` with each `NAME` that came from a readable `NAME_FILE` filled in. */

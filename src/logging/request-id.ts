@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-export const REQUEST_ID_HEADER = 'x-request-id';
+const REQUEST_ID_HEADER = 'x-request-id';
 /** What a caller's id may look like: bounded, no spaces or control characters to forge log lines. */
 const ACCEPTABLE_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 

@@ -4,7 +4,7 @@ import { routeTemplateOf } from './route-template';
 
 /**
  * Times every request and counts it by route template once the answer is sent. Mounted
- * before everything else, so body-parser refusals and 404s are counted too.
+ * before the body parser and the routes, so body-parser refusals and 404s are counted too.
  */
 export function httpMetrics(metrics: MetricsService): RequestHandler {
   return (request: Request, response: Response, next: NextFunction) => {

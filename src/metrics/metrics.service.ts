@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { StateFailureReason } from '../common/oauth.error';
 
 /** How one call to Spotify ended; the label operators alert on. */
 export type UpstreamOutcome = 'ok' | 'oauth_error' | 'rate_limited' | 'upstream_error' | 'timeout';
@@ -95,7 +96,7 @@ export class MetricsService {
     this.refreshTokenOpens.inc({ key });
   }
 
-  countStateFailure(reason: string): void {
+  countStateFailure(reason: StateFailureReason): void {
     this.stateFailures.inc({ reason });
   }
 

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 
 /** Requests that matched no route share one label, so probing random URLs cannot add series. */
-export const UNMATCHED_ROUTE = 'unmatched';
+const UNMATCHED_ROUTE = 'unmatched';
 
 /**
  * The route template that answered (`/swap`), never the raw URL. A request that only passed

@@ -24,7 +24,7 @@ export interface SessionTokenAnswer {
  * `/token` refreshes once an access token has less than this left, so the page never receives
  * one that dies while its request to the Web API is still on the way.
  */
-export const REFRESH_MARGIN_MS = 60_000;
+const REFRESH_MARGIN_MS = 60_000;
 
 function sessionOf(refreshToken: string, tokens: SpotifyTokens, scope: string, now: number): Session {
   return { refresh_token: refreshToken, access_token: tokens.access_token, expires_at: now + tokens.expires_in * 1000, scope };
