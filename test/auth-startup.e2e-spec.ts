@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import request from 'supertest';
 import { freePort } from './support/free-port';
 import { locationOf } from './support/login-flow';
-import { MAIN_JS, ServiceProcess, spawnService, waitForOutput } from './support/service-process';
+import { assertBuilt, ServiceProcess, spawnService, waitForOutput } from './support/service-process';
 
 const SECRET = 'auth-startup-test-secret-0123456789abcdef';
 const PRODUCTION = { NODE_ENV: 'production', CLIENT_ID: 'id', CLIENT_SECRET: 'secret', ENCRYPTION_SECRET: SECRET, PORT: '0' };
@@ -14,7 +13,7 @@ async function stopped(service: ServiceProcess): Promise<void> {
 
 describe('Browser login at start-up (node dist/main.js)', () => {
   beforeAll(() => {
-    if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run npm run build first (npm test does)`);
+    assertBuilt();
   });
 
   it('offline and without FINAL_URI: /login works at once, landing on the demo page, through the consent page', async () => {

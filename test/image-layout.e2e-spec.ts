@@ -7,7 +7,7 @@ import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
 import { startEmulator } from './support/emulator';
 import { RUNTIME_CONTEXT_FILES, RUNTIME_INSTALL_ARGS } from './support/image-layout';
 import { listeningUrl, productionEnvironment, swapFreshCode, waitUntilReady } from './support/production-service';
-import { MAIN_JS, spawnService } from './support/service-process';
+import { assertBuilt, spawnService } from './support/service-process';
 import { TEST_CLIENT, TEST_SECRET } from './support/test-app';
 
 const ROOT = join(__dirname, '..');
@@ -23,7 +23,7 @@ describe('The image runtime layout (npm ci --omit=dev + dist/)', () => {
   let emulator: SpotifyEmulator;
 
   beforeAll(async () => {
-    if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run npm run build first (npm test does)`);
+    assertBuilt();
     dir = mkdtempSync(join(tmpdir(), 'image-layout-'));
     for (const file of RUNTIME_CONTEXT_FILES) copyFileSync(join(ROOT, file), join(dir, file));
     // The Dockerfile's runtime install, served from npm's cache where it can be: the project's own

@@ -1,11 +1,11 @@
 import { Test } from '@nestjs/testing';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
 import { startEmulator } from './support/emulator';
 import { listeningUrl, productionEnvironment, swapFreshCode, waitUntilReady } from './support/production-service';
-import { MAIN_JS, spawnService } from './support/service-process';
+import { assertBuilt, spawnService } from './support/service-process';
 import { AppModule } from '../src/app.module';
 import { serviceEnvironment, TEST_CLIENT, TEST_SECRET, withEnvironment } from './support/test-app';
 
@@ -21,7 +21,7 @@ describe('Secrets from files (NAME_FILE)', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run npm run build first (npm test does)`);
+    assertBuilt();
     emulator = await startEmulator();
   });
   afterAll(() => emulator.stop());

@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
-import { MAIN_JS, spawnService, waitForOutput } from './support/service-process';
+import { assertBuilt, spawnService, waitForOutput } from './support/service-process';
 
 const SECRET = 'startup-test-encryption-secret-0123456789';
 
 describe('Starting the compiled service (node dist/main.js)', () => {
   beforeAll(() => {
-    if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run npm run build first (npm test does)`);
+    assertBuilt();
   });
 
   it('exits 1 with one message naming every bad variable', async () => {

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
 import { EmulatorFault } from '../src/emulator/emulator.types';
 import { MOBILE_CALLBACK, OTHER_MOBILE_CALLBACK, startEmulator } from './support/emulator';
+import { freePort } from './support/free-port';
 import { serviceEnvironment, startTestApp, TEST_CLIENT, TestApp } from './support/test-app';
 
 const UPSTREAM_TIMEOUT_MS = 1000;
@@ -225,14 +226,11 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       const response = await http().post('/refresh').type('form').send({ refresh_token: sealed });
       expect(response.status).toBe(502);
       expect(response.body.error).toBe('upstream_error');
-      emulator.clearFaults();
     });
 
     it('connection refused → 502 upstream_error', async () => {
-      const down = await startEmulator();
-      const downUrl = down.url;
-      await down.stop();
-      const isolated = await startTestApp(serviceEnvironment(downUrl));
+      // Nothing listens on a port just found free.
+      const isolated = await startTestApp(serviceEnvironment(`http://127.0.0.1:${await freePort()}`));
       try {
         const sealed = await sealedRefreshToken();
         const response = await request(isolated.url).post('/refresh').type('form').send({ refresh_token: sealed });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { freePort } from './free-port';
-import { MAIN_JS, ServiceProcess, spawnService, waitForOutput } from './service-process';
+import { assertBuilt, ServiceProcess, spawnService, waitForOutput } from './service-process';
 
 /** The distribution's Chromium (Debian package `chromium`); tests never download a browser. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -44,7 +44,7 @@ export interface DemoUnderTest {
 }
 
 export async function startDemoInBrowser(env: Record<string, string> = {}): Promise<DemoUnderTest> {
-  if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run npm run build first (npm test does)`);
+  assertBuilt();
   const port = await freePort();
   const service = spawnService({ PORT: String(port), SHUTDOWN_DELAY_MS: '0', ...env });
   await waitForOutput(service, /Listening on port/);

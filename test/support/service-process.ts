@@ -1,8 +1,14 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The compiled service, started as production starts it: `node dist/main.js`. */
 export const MAIN_JS = join(__dirname, '..', '..', 'dist', 'main.js');
+
+/** Fails with the fix in the message when the service has not been compiled. */
+export function assertBuilt(): void {
+  if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run npm run build first (npm test does)`);
+}
 
 export interface ServiceProcess {
   child: ChildProcess;
