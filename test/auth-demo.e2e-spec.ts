@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { OFFLINE_CLIENT } from '../src/config/development-defaults';
 import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
+import { startEmulator } from './support/emulator';
 import { serviceEnvironment, startTestApp, TestApp } from './support/test-app';
 
 describe('The offline demo page (/demo)', () => {
@@ -8,8 +9,7 @@ describe('The offline demo page (/demo)', () => {
   let offline: TestApp;
 
   beforeAll(async () => {
-    emulator = new SpotifyEmulator({ clients: [{ ...OFFLINE_CLIENT, redirectUris: [] }] });
-    await emulator.start(0);
+    emulator = await startEmulator({ clients: [{ ...OFFLINE_CLIENT, redirectUris: [] }] });
     offline = await startTestApp(
       serviceEnvironment(emulator.url, { CLIENT_ID: OFFLINE_CLIENT.clientId, CLIENT_SECRET: OFFLINE_CLIENT.clientSecret }),
     );

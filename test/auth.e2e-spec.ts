@@ -1,13 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { Clock } from '../src/common/clock';
 import { EmulatorFault } from '../src/emulator/emulator.types';
 import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
 import { RawEnvironment } from '../src/config/environment';
 import { isDeletion, setCookiesOf } from './support/cookie-jar';
 import { startEmulator } from './support/emulator';
 import { approveAutomatically, BrowserLogin, decideAtConsentPage, landingResult, locationOf } from './support/login-flow';
-import { serviceEnvironment, startTestApp, TEST_CLIENT, TestApp } from './support/test-app';
+import { later, serviceEnvironment, startTestApp, TEST_CLIENT, TestApp } from './support/test-app';
 
 const REDIRECT_URI = 'https://swap.example.com/callback';
 const FINAL_URI = 'https://app.example.com/logged-in';
@@ -311,21 +310,14 @@ describe('Browser login (/login, /callback)', () => {
       ['just under ten minutes old is still good', 599_000, true],
       ['over ten minutes old has expired', 601_000, false],
     ])('a cookie %s', async (_case, age, accepted) => {
-      const clock = service.app.get(Clock, { strict: false });
       const login = browser();
       const spotifyRedirect = await approveAutomatically(locationOf(await login.start()));
-      const later = Date.now() + age;
-      const moved = jest.spyOn(clock, 'now').mockReturnValue(later);
-      try {
-        const response = await login.callback(spotifyRedirect);
-        if (accepted) {
-          expect(landingResult(expectFinishedCallback(response)).access_token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
-        } else {
-          expectLandingError(response, 'state_mismatch');
-          expect(tokenRequests(emulator)).toHaveLength(0);
-        }
-      } finally {
-        moved.mockRestore();
+      const response = await later(service, age, () => login.callback(spotifyRedirect));
+      if (accepted) {
+        expect(landingResult(expectFinishedCallback(response)).access_token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+      } else {
+        expectLandingError(response, 'state_mismatch');
+        expect(tokenRequests(emulator)).toHaveLength(0);
       }
     });
     it('counts every refusal above in login_state_failures_total by reason', async () => {
@@ -431,10 +423,7 @@ describe('The state cookie behind a TLS-terminating proxy', () => {
       expect(stateCookieOf(started).attributes).toMatchObject({ httponly: true, samesite: 'Lax', 'max-age': '600' });
 
       const spotifyRedirect = await approveAutomatically(locationOf(started));
-      const finished = await request(service.url)
-        .get(`/callback${spotifyRedirect.search}`)
-        .set('Cookie', login.jar.header())
-        .set('X-Forwarded-Proto', 'https');
+      const finished = await login.callback(spotifyRedirect, undefined, { 'X-Forwarded-Proto': 'https' });
       expect(landingResult(expectFinishedCallback(finished)).access_token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
       expect(stateCookieOf(finished).attributes.secure ?? false).toBe(secure);
     } finally {

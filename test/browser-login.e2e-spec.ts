@@ -1,10 +1,7 @@
 import { BrowserContext, Page } from 'playwright-core';
-import { browserTests, DemoUnderTest, freshPage, startDemoInBrowser, stopDemoInBrowser } from './support/browser';
+import { browserDescribe, DemoUnderTest, freshPage, startDemoInBrowser, stopDemoInBrowser } from './support/browser';
 
-const STEP_TIMEOUT_MS = 10_000;
-const availability = browserTests();
-if (!availability.run) console.warn(`Skipping the real-browser login specs: ${availability.skipReason}`);
-const describeInBrowser = availability.run ? describe : describe.skip;
+const describeInBrowser = browserDescribe('login');
 
 describeInBrowser('The offline demo in a real browser (headless Chromium)', () => {
   let demo: DemoUnderTest;
@@ -18,7 +15,7 @@ describeInBrowser('The offline demo in a real browser (headless Chromium)', () =
     serviceUrl = demo.url;
   }, 30_000);
   afterAll(() => stopDemoInBrowser(demo));
-  beforeEach(async () => ({ context, page, pageErrors } = await freshPage(demo.browser, STEP_TIMEOUT_MS)));
+  beforeEach(async () => ({ context, page, pageErrors } = await freshPage(demo.browser)));
   afterEach(() => context?.close());
 
   it('Approve: lands on the demo page showing the user and a token; Refresh shows a new access token', async () => {

@@ -2,13 +2,10 @@ import { BrowserContext, Page } from 'playwright-core';
 import { OFFLINE_CLIENT } from '../src/config/development-defaults';
 import { Sealer } from '../src/crypto/sealer';
 import { parseSession, Session } from '../src/session/session';
-import { browserTests, DemoUnderTest, freshPage, startDemoInBrowser, stopDemoInBrowser } from './support/browser';
+import { browserDescribe, DemoUnderTest, freshPage, startDemoInBrowser, stopDemoInBrowser } from './support/browser';
 
-const STEP_TIMEOUT_MS = 10_000;
 const SECRET = 'browser-session-spec-secret-0123456789abcdef';
-const availability = browserTests();
-if (!availability.run) console.warn(`Skipping the real-browser session specs: ${availability.skipReason}`);
-const describeInBrowser = availability.run ? describe : describe.skip;
+const describeInBrowser = browserDescribe('session');
 
 /** Everything the page's own JavaScript can read that might hold a token. */
 interface PageReach {
@@ -60,7 +57,7 @@ describeInBrowser('Session mode in a real browser (headless Chromium, offline de
     serviceUrl = demo.url;
   }, 30_000);
   afterAll(() => stopDemoInBrowser(demo));
-  beforeEach(async () => ({ context, page, pageErrors } = await freshPage(demo.browser, STEP_TIMEOUT_MS)));
+  beforeEach(async () => ({ context, page, pageErrors } = await freshPage(demo.browser)));
   afterEach(() => context?.close());
 
   it('Approve: no token within the page\'s reach until /token; the page shows the user; Log out, then /token → 401', async () => {

@@ -1,16 +1,19 @@
 import request from 'supertest';
 import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
+import { setCookiesOf } from './support/cookie-jar';
 import { MOBILE_CALLBACK, startEmulator } from './support/emulator';
 import { LogCapture } from './support/log-capture';
+import { approveAutomatically, BrowserLogin, landingResult, locationOf } from './support/login-flow';
 import { serviceEnvironment, startTestApp, TEST_CLIENT, TestApp } from './support/test-app';
 
 const FINAL_URI = 'https://app.example.com/done';
 const REDIRECT_URI = 'https://swap.example.com/callback';
 
-/** Every value in a Set-Cookie header (the part between `=` and `;`). */
+/** Every value the answer sets in a cookie, but short ones (a deletion's empty value). */
 function cookieValues(response: request.Response): string[] {
-  const header = response.headers['set-cookie'] as unknown as string[] | undefined;
-  return (header ?? []).map((cookie) => cookie.split(';')[0].split('=').slice(1).join('=')).filter((value) => value.length > 8);
+  return setCookiesOf(response.headers)
+    .map((cookie) => cookie.value)
+    .filter((value) => value.length > 8);
 }
 
 describe('No secret reaches a log line', () => {
@@ -37,21 +40,19 @@ describe('No secret reaches a log line', () => {
 
   it('runs the browser flow, a swap, refreshes, a failed refresh and an upstream error, and logs none of their secrets', async () => {
     // Browser flow: /login → emulator /authorize (auto-approve) → /callback → FINAL_URI with tokens.
-    const login = await request(service.url).get('/login');
+    const browser = new BrowserLogin(service.url);
+    const login = await browser.start();
     expect(login.status).toBe(302);
-    const stateCookies = login.headers['set-cookie'] as unknown as string[];
     remember(...cookieValues(login));
-    const authorize = await fetch(login.headers.location, { redirect: 'manual' });
-    const callbackUrl = new URL(authorize.headers.get('location') ?? '');
-    remember(callbackUrl.searchParams.get('code') ?? undefined, callbackUrl.searchParams.get('state') ?? undefined);
-    const callback = await request(service.url)
-      .get(`${callbackUrl.pathname}${callbackUrl.search}`)
-      .set('Cookie', stateCookies.map((cookie) => cookie.split(';')[0]));
+    const spotifyRedirect = await approveAutomatically(locationOf(login));
+    remember(spotifyRedirect.searchParams.get('code') ?? undefined, spotifyRedirect.searchParams.get('state') ?? undefined);
+    const callback = await browser.callback(spotifyRedirect);
     expect(callback.status).toBe(302);
-    const landing = new URL(callback.headers.location);
+    const landing = locationOf(callback);
     expect(`${landing.origin}${landing.pathname}`).toBe(FINAL_URI);
-    const delivered = new URLSearchParams(landing.hash.slice(1) || landing.search.slice(1));
-    remember(delivered.get('access_token') ?? undefined, delivered.get('refresh_token') ?? undefined);
+    const delivered = landingResult(landing);
+    expect(delivered).toMatchObject({ access_token: expect.any(String), refresh_token: expect.any(String) });
+    remember(delivered.access_token, delivered.refresh_token);
     remember(...cookieValues(callback));
 
     // Mobile: swap, refresh, a failed refresh and an upstream error.

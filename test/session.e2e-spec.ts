@@ -1,5 +1,4 @@
 import request from 'supertest';
-import { Clock } from '../src/common/clock';
 import { RawEnvironment } from '../src/config/environment';
 import { CryptoService } from '../src/crypto/crypto.service';
 import { Sealer } from '../src/crypto/sealer';
@@ -9,7 +8,7 @@ import { CookieJar, isDeletion, SetCookie, setCookiesOf } from './support/cookie
 import { startEmulator } from './support/emulator';
 import { LogCapture } from './support/log-capture';
 import { approveAutomatically, BrowserLogin, decideAtConsentPage, landingResult, locationOf } from './support/login-flow';
-import { serviceEnvironment, startTestApp, TEST_CLIENT, TEST_SECRET, TestApp } from './support/test-app';
+import { later, serviceEnvironment, startTestApp, TEST_CLIENT, TEST_SECRET, TestApp } from './support/test-app';
 
 const REDIRECT_URI = 'https://swap.example.com/callback';
 const FINAL_URI = 'https://app.example.com/logged-in';
@@ -79,17 +78,6 @@ async function loggedIn(service: TestApp, query: Record<string, string> = {}): P
   const response = await login.run(query);
   expect(landingResult(locationOf(response))).toEqual({ login: 'ok' });
   return login;
-}
-
-/** Runs `body` with the application's clock moved `byMs` ahead. */
-async function later<T>(service: TestApp, byMs: number, body: () => Promise<T>): Promise<T> {
-  const clock = service.app.get(Clock, { strict: false });
-  const moved = jest.spyOn(clock, 'now').mockReturnValue(Date.now() + byMs);
-  try {
-    return await body();
-  } finally {
-    moved.mockRestore();
-  }
 }
 
 describe('Session mode (BROWSER_MODE=session)', () => {
@@ -453,7 +441,7 @@ describe('Session mode (BROWSER_MODE=session)', () => {
         const https = { 'X-Forwarded-Proto': 'https' };
         const login = new BrowserLogin(proxied.url);
         const spotifyRedirect = await approveAutomatically(locationOf(await login.start({}, https)));
-        const finished = await request(proxied.url).get(`/callback${spotifyRedirect.search}`).set('Cookie', login.jar.header()).set(https);
+        const finished = await login.callback(spotifyRedirect, undefined, https);
         expect(cookieLine(finished)).toBeUndefined();
         const cookie = cookieLine(finished, SECURE_SESSION_COOKIE) as SetCookie;
         expect(cookie.attributes).toEqual({ 'max-age': String(THIRTY_DAYS_S), path: '/', expires: expect.any(String), httponly: true, secure: true, samesite: 'Lax' });

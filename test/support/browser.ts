@@ -21,12 +21,19 @@ const CHROMIUM_ARGS = [
  * Whether the real-browser specs run: always when Chromium is installed; when it is not, they
  * are skipped on a developer's machine and fail where REQUIRE_BROWSER_TESTS=1 (CI) says they must run.
  */
-export function browserTests(): { run: boolean; skipReason?: string } {
+function browserTests(): { run: boolean; skipReason?: string } {
   if (existsSync(CHROMIUM_PATH) || process.env.REQUIRE_BROWSER_TESTS === '1') return { run: true };
   return {
     run: false,
     skipReason: `${CHROMIUM_PATH} is missing: install it (apt-get install chromium) to run the real-browser specs; CI sets REQUIRE_BROWSER_TESTS=1 to make them mandatory`,
   };
+}
+
+/** `describe` for real-browser specs, or `describe.skip` with the reason printed where they may not run. */
+export function browserDescribe(specs: string): jest.Describe {
+  const availability = browserTests();
+  if (!availability.run) console.warn(`Skipping the real-browser ${specs} specs: ${availability.skipReason}`);
+  return availability.run ? describe : describe.skip;
 }
 
 export async function launchChromium(): Promise<Browser> {
@@ -57,10 +64,13 @@ export async function stopDemoInBrowser(demo: DemoUnderTest | undefined): Promis
   await demo?.service.exited;
 }
 
+/** How long any one page step (a click, a navigation, a wait for text) may take. */
+const STEP_TIMEOUT_MS = 10_000;
+
 /** A fresh profile (no cookie from an earlier test) and a page that collects script errors and CSP violations. */
-export async function freshPage(browser: Browser, stepTimeoutMs = 10_000): Promise<{ context: BrowserContext; page: Page; pageErrors: string[] }> {
+export async function freshPage(browser: Browser): Promise<{ context: BrowserContext; page: Page; pageErrors: string[] }> {
   const context = await browser.newContext();
-  context.setDefaultTimeout(stepTimeoutMs);
+  context.setDefaultTimeout(STEP_TIMEOUT_MS);
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()));

@@ -62,9 +62,9 @@ export class BrowserLogin {
   }
 
   /** Follows Spotify's redirect back to `/callback` (on `serviceUrl`, whatever REDIRECT_URI's host), with this browser's cookies. */
-  async callback(spotifyRedirect: URL | string, serviceUrl = this.serviceUrl): Promise<request.Response> {
+  async callback(spotifyRedirect: URL | string, serviceUrl = this.serviceUrl, headers: Record<string, string> = {}): Promise<request.Response> {
     const search = typeof spotifyRedirect === 'string' ? spotifyRedirect : spotifyRedirect.search;
-    const call = request(serviceUrl).get(`/callback${search}`);
+    const call = request(serviceUrl).get(`/callback${search}`).set(headers);
     const cookies = this.jar.header();
     const response = await (cookies === '' ? call : call.set('Cookie', cookies));
     this.jar.store(response.headers);

@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import { AddressInfo } from 'node:net';
 import { AppModule, AppOptions } from '../../src/app.module';
 import { APPLICATION_OPTIONS, configureApplication } from '../../src/app.setup';
+import { Clock } from '../../src/common/clock';
 import { RawEnvironment } from '../../src/config/environment';
 
 export const TEST_CLIENT = { clientId: 'test-client-id', clientSecret: 'test-client-secret' };
@@ -56,4 +57,15 @@ export function serviceEnvironment(accountsUrl: string, overrides: RawEnvironmen
     RATE_LIMIT_PER_MINUTE: '100000',
     ...overrides,
   };
+}
+
+/** Runs `body` with the application's clock moved `byMs` ahead. */
+export async function later<T>(service: TestApp, byMs: number, body: () => Promise<T>): Promise<T> {
+  const clock = service.app.get(Clock, { strict: false });
+  const moved = jest.spyOn(clock, 'now').mockReturnValue(Date.now() + byMs);
+  try {
+    return await body();
+  } finally {
+    moved.mockRestore();
+  }
 }
