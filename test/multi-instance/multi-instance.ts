@@ -12,8 +12,8 @@ import { SpotifyEmulator } from '../../src/emulator/spotify-emulator';
 import { MOBILE_CALLBACK } from '../support/emulator';
 import { freePort } from '../support/free-port';
 import { waitUntilReady } from '../support/production-service';
+import { ServiceProcess, spawnService } from '../support/service-process';
 
-const ROOT = join(__dirname, '..', '..');
 const NGINX = '/usr/sbin/nginx';
 const REDIS = '/usr/bin/redis-server';
 const CLIENT = { clientId: 'multi-instance-client', clientSecret: 'multi-instance-secret' };
@@ -27,12 +27,9 @@ const results: Array<{ name: string; ok: boolean; detail: string }> = [];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function start(command: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  const child = spawn(command, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  (child as ChildProcess & { output: () => string }).output = () => output;
+/** Redis or nginx; their readiness is probed, not read from their output. */
+function start(command: string, args: string[]): ChildProcess {
+  const child = spawn(command, args, { env: { PATH: process.env.PATH }, stdio: 'ignore' });
   children.push(child);
   return child;
 }
@@ -90,7 +87,7 @@ async function main(): Promise<void> {
     writeFileSync(join(dir, 'nginx.conf'), config);
     start(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf')]);
 
-    const instanceEnv = (port: number): NodeJS.ProcessEnv => ({
+    const instanceEnv = (port: number): Record<string, string> => ({
       NODE_ENV: 'production',
       PORT: String(port),
       CLIENT_ID: CLIENT.clientId,
@@ -108,12 +105,13 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
       ACCESS_LOG: 'off',
     });
-    const startInstance = async (port: number) => {
-      const child = start(process.execPath, [join(ROOT, 'dist', 'main.js')], instanceEnv(port));
+    const startInstance = async (port: number): Promise<ServiceProcess> => {
+      const instance = spawnService(instanceEnv(port));
+      children.push(instance.child);
       await waitUntilReady(`http://127.0.0.1:${port}`, 15_000).catch((error: Error) => {
-        throw new Error(`${error.message}; its output:\n${(child as ChildProcess & { output: () => string }).output()}`);
+        throw new Error(`${error.message}; its output:\n${instance.output()}`);
       });
-      return child;
+      return instance;
     };
     const instances = { [portA]: await startInstance(portA), [portB]: await startInstance(portB) };
     await waitFor('nginx', async () => (await fetch(`${base}/health`)).ok);
@@ -182,8 +180,8 @@ async function main(): Promise<void> {
     const exits: Array<number | string> = [];
     for (const port of [portA, portB]) {
       await sleep(500);
-      instances[port].kill('SIGTERM');
-      exits.push(await exitOf(instances[port]));
+      instances[port].child.kill('SIGTERM');
+      exits.push(await instances[port].exited);
       instances[port] = await startInstance(port);
     }
     await sleep(500);
