@@ -256,6 +256,10 @@ describe('Browser login (/login, /callback)', () => {
         login.jar.set(STATE_COOKIE, Buffer.from('{"nonce":"x"}').toString('base64url'));
         return redirect;
       }],
+      ['a cookie-parser JSON cookie (j: prefix)', (login, redirect) => {
+        login.jar.set(STATE_COOKIE, 'j:{"nonce":"x"}');
+        return redirect;
+      }],
       ['a state that does not match the nonce', (_login, redirect) => {
         redirect.searchParams.set('state', randomState());
         return redirect;
@@ -323,10 +327,10 @@ describe('Browser login (/login, /callback)', () => {
     it('counts every refusal above in login_state_failures_total by reason', async () => {
       const text = (await request(service.url).get('/metrics')).text;
       const count = (reason: string) => Number(text.match(new RegExp(`login_state_failures_total\\{reason="${reason}"\\} (\\d+)`))?.[1] ?? 0);
-      // no cookie + replayed callback; three forged cookies + another deployment's; the 601 s one; the mismatches.
+      // no cookie + replayed callback; four forged cookies + another deployment's; the 601 s one; the mismatches.
       expect({ missing: count('missing'), invalid: count('invalid'), expired: count('expired'), mismatch: count('mismatch') }).toEqual({
         missing: 2,
-        invalid: 4,
+        invalid: 5,
         expired: 1,
         mismatch: 4,
       });

@@ -41,13 +41,10 @@ export class StateCookieService {
    * deployment's, a retired secret's) or is too old.
    */
   read(request: Request): LoginState {
-    const sealed: unknown = request.cookies?.[this.settings.stateCookieName];
-    if (typeof sealed !== 'string' || sealed === '') throw new StateMismatchError('missing');
-    const opened = this.crypto.open('state', sealed);
-    const state = opened === undefined ? undefined : parseLoginState(opened.value);
-    if (state === undefined) throw new StateMismatchError('invalid');
-    if (this.clock.now() - state.issuedAt > STATE_MAX_AGE_MS) throw new StateMismatchError('expired');
-    return state;
+    const opened = this.crypto.openCookie('state', request.cookies?.[this.settings.stateCookieName], parseLoginState);
+    if (typeof opened === 'string') throw new StateMismatchError(opened);
+    if (this.clock.now() - opened.value.issuedAt > STATE_MAX_AGE_MS) throw new StateMismatchError('expired');
+    return opened.value;
   }
 
   /** Ends the login: the cookie is good for one `/callback`, whatever its outcome. */

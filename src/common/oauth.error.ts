@@ -1,3 +1,5 @@
+import type { CookieRefusal } from './sealed-cookie';
+
 /** The OAuth error body (RFC 6749 §5.2); the only error shape this service ever answers with. */
 export interface OAuthErrorBody {
   error: string;
@@ -125,7 +127,7 @@ export class InvalidScopeError extends OAuthError {
 }
 
 /** Why a login's state was refused; a metric label, so a fixed set. */
-export type StateFailureReason = 'missing' | 'invalid' | 'expired' | 'mismatch';
+export type StateFailureReason = CookieRefusal | 'expired' | 'mismatch';
 
 const STATE_FAILURE_DETAILS: Record<StateFailureReason, string> = {
   missing: 'no state cookie',
@@ -153,9 +155,6 @@ export class AuthorizationRefusedError extends OAuthError {
   }
 }
 
-/** Why `/token` found no session it could serve; a metric label, so a fixed set. */
-export type SessionCookieFailure = 'missing' | 'invalid';
-
 /**
  * Session mode: no session cookie, or one this deployment did not seal (tampered, truncated,
  * another deployment's, a retired secret's, a value sealed for another purpose). RFC 6750's
@@ -163,7 +162,7 @@ export type SessionCookieFailure = 'missing' | 'invalid';
  * Only a cookie that does not open is logged: a visitor who is not logged in is no news.
  */
 export class InvalidTokenError extends OAuthError {
-  constructor(readonly reason: SessionCookieFailure) {
+  constructor(readonly reason: CookieRefusal) {
     super(401, 'invalid_token', 'No valid session: log in at /login', {
       detail: reason === 'invalid' ? 'session cookie does not open' : undefined,
     });

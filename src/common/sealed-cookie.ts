@@ -10,3 +10,6 @@ import type { CookieOptions } from 'express';
 export function sealedCookieAttributes(secure: boolean): CookieOptions {
   return { httpOnly: true, sameSite: 'lax', secure, path: '/' };
 }
+
+/** Why a sealed cookie was refused (none, or not one this service sealed for that purpose); a metric label, so a fixed set. */
+export type CookieRefusal = 'missing' | 'invalid';

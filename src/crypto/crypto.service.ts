@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
+import { CookieRefusal } from '../common/sealed-cookie';
 import { securityConfig } from '../config/security.config';
 import { spotifyConfig } from '../config/spotify.config';
 import { Opened, Sealer } from './sealer';
@@ -8,6 +9,12 @@ import { Opened, Sealer } from './sealer';
 export type SealPurpose = 'refresh-token' | 'state' | 'session';
 
 const PURPOSES: readonly SealPurpose[] = ['refresh-token', 'state', 'session'];
+
+/** A sealed cookie that opened: what it holds, and whether it should be resealed under the current secret. */
+export interface OpenedCookie<T> {
+  value: T;
+  sealedWithCurrentKey: boolean;
+}
 
 /**
  * Seals and opens everything this service hands to clients: refresh tokens, the login state
@@ -38,5 +45,18 @@ export class CryptoService {
   /** `undefined` when the sealed text does not open, whatever the reason. */
   open(purpose: SealPurpose, sealed: string): Opened | undefined {
     return this.sealers[purpose].open(sealed);
+  }
+
+  /**
+   * A sealed cookie's value as cookie-parser hands it over, opened and parsed. cookie-parser turns
+   * a `j:`-prefixed value into an object: never one this service wrote, so `invalid`, like any
+   * value that does not open or parse.
+   */
+  openCookie<T>(purpose: SealPurpose, cookie: unknown, parse: (plaintext: string) => T | undefined): OpenedCookie<T> | CookieRefusal {
+    if (cookie === undefined || cookie === '') return 'missing';
+    const opened = typeof cookie === 'string' ? this.open(purpose, cookie) : undefined;
+    const value = opened === undefined ? undefined : parse(opened.value);
+    if (opened === undefined || value === undefined) return 'invalid';
+    return { value, sealedWithCurrentKey: opened.sealedWithCurrentKey };
   }
 }

@@ -45,13 +45,9 @@ export class SessionCookieService {
    * @throws InvalidTokenError when there is no cookie or it does not open (whatever the reason).
    */
   read(request: Request): OpenedSession {
-    const sealed: unknown = request.cookies?.[cookieName(request.secure)];
-    if (sealed === undefined || sealed === '') throw new InvalidTokenError('missing');
-    // cookie-parser turns a `j:`-prefixed value into an object: never one this service wrote.
-    const opened = typeof sealed === 'string' ? this.crypto.open('session', sealed) : undefined;
-    const session = opened === undefined ? undefined : parseSession(opened.value);
-    if (opened === undefined || session === undefined) throw new InvalidTokenError('invalid');
-    return { session, sealedWithCurrentKey: opened.sealedWithCurrentKey };
+    const opened = this.crypto.openCookie('session', request.cookies?.[cookieName(request.secure)], parseSession);
+    if (typeof opened === 'string') throw new InvalidTokenError(opened);
+    return { session: opened.value, sealedWithCurrentKey: opened.sealedWithCurrentKey };
   }
 
   clear(response: Response, secure: boolean): void {
