@@ -263,6 +263,8 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       ['swap without a body', (a) => a.post('/swap'), 400, 'Content-Type must be'],
       ['swap with malformed JSON', (a) => a.post('/swap').type('json').send('{"code":'), 400, 'Request body is not valid JSON'],
       ['swap with a JSON array', (a) => a.post('/swap').type('json').send('[1,2]'), 400, 'code'],
+      ['swap with a gzip body that does not decompress', (a) => a.post('/swap').type('form').set('Content-Encoding', 'gzip').send('code=abc'), 400, 'Request body could not be read'],
+      ['refresh with a deflate JSON body that does not decompress', (a) => a.post('/refresh').type('json').set('Content-Encoding', 'deflate').send('{"refresh_token":"x"}'), 400, 'Request body could not be read'],
       ['refresh without token', (a) => a.post('/refresh').type('form').send({}), 400, 'refresh_token is required'],
       ['refresh with empty token', (a) => a.post('/refresh').send({ refresh_token: '' }), 400, 'refresh_token is required'],
       ['refresh with a 10 KB token', (a) => a.post('/refresh').type('form').send({ refresh_token: tenKilobytes }), 400, 'refresh_token must be at most 4096 characters'],

@@ -11,14 +11,21 @@ import {
 import { BODY_LIMIT } from './body-limit';
 import { NO_STORE_HEADERS } from './no-store';
 
-/** The shape of errors thrown by Express' body parsers (`http-errors` with a `type`). */
+/**
+ * The shape of errors thrown by Express' body parsers (`http-errors`): a `type` for the causes
+ * they name, and for every client fault a 4xx `status` with `expose` set (a body that does not
+ * decompress, say, comes as zlib's own error with only those two added).
+ */
 interface BodyParserError {
-  type: string;
-  status?: number;
+  type?: unknown;
+  status?: unknown;
+  expose?: unknown;
 }
 
 function isBodyParserError(exception: unknown): exception is BodyParserError {
-  return typeof exception === 'object' && exception !== null && typeof (exception as BodyParserError).type === 'string';
+  if (typeof exception !== 'object' || exception === null) return false;
+  const candidate = exception as BodyParserError;
+  return typeof candidate.type === 'string' || candidate.expose === true;
 }
 
 const BODY_PARSER_MESSAGES: Record<string, string> = {
@@ -30,6 +37,10 @@ const BODY_PARSER_MESSAGES: Record<string, string> = {
   'request.size.invalid': 'Request body length does not match Content-Length',
 };
 
+function isClientStatus(status: unknown): boolean {
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
 /**
  * Turns anything thrown into an `OAuthError`: ours pass as they are, Nest's and the body
  * parsers' are mapped, the unexpected become a bland `server_error` (logged, never shown).
@@ -38,8 +49,9 @@ export function toOAuthError(exception: unknown): OAuthError {
   if (exception instanceof OAuthError) return exception;
   if (isBodyParserError(exception)) {
     if (exception.type === 'entity.too.large') return new RequestTooLargeError(BODY_LIMIT);
-    const message = BODY_PARSER_MESSAGES[exception.type];
+    const message = typeof exception.type === 'string' ? BODY_PARSER_MESSAGES[exception.type] : undefined;
     if (message) return new InvalidRequestError(message);
+    if (isClientStatus(exception.status)) return new InvalidRequestError('Request body could not be read');
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
