@@ -35,6 +35,12 @@ describe('interpretTokenAnswer', () => {
     ['JSON without token', 200, JSON_TYPE, '{"foo":1}', 502, 'upstream_error', {}],
     ['JSON array', 200, JSON_TYPE, '[]', 502, 'upstream_error', {}],
     ['no numeric expires_in', 200, JSON_TYPE, '{"access_token":"a","expires_in":"soon"}', 502, 'upstream_error', {}],
+    ['expires_in null (Number() would make it 0)', 200, JSON_TYPE, '{"access_token":"a","expires_in":null}', 502, 'upstream_error', {}],
+    ['expires_in true (Number() would make it 1)', 200, JSON_TYPE, '{"access_token":"a","expires_in":true}', 502, 'upstream_error', {}],
+    ['expires_in negative', 200, JSON_TYPE, '{"access_token":"a","expires_in":-5}', 502, 'upstream_error', {}],
+    ['refresh_token null', 200, JSON_TYPE, '{"access_token":"a","expires_in":3600,"refresh_token":null}', 502, 'upstream_error', {}],
+    ['refresh_token a number', 200, JSON_TYPE, '{"access_token":"a","expires_in":3600,"refresh_token":12345}', 502, 'upstream_error', {}],
+    ['refresh_token empty', 200, JSON_TYPE, '{"access_token":"a","expires_in":3600,"refresh_token":""}', 502, 'upstream_error', {}],
     ['Web API error shape on 4xx', 401, JSON_TYPE, '{"error":{"status":401,"message":"No token"}}', 502, 'upstream_error', {}],
     ['redirect', 302, JSON_TYPE, '{}', 502, 'upstream_error', {}],
   ])('%s', (_case, status, type, body, expectedStatus, expectedError, expectedHeaders) => {

@@ -12,13 +12,24 @@ import { SpotifyTokens } from './spotify-tokens';
 const OAUTH_ERROR_CODE = /^[a-z_]{1,64}$/;
 const MAX_DESCRIPTION_LENGTH = 300;
 
+/** Seconds as Spotify sends them (a JSON number), or as a string of digits; nothing `Number()` would bend into one. */
+function secondsOf(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
+  if (typeof value === 'string' && /^\d{1,10}$/.test(value)) return Number(value);
+  return undefined;
+}
+
 function toTokens(body: unknown): SpotifyTokens {
   if (!isJsonObject(body) || typeof body.access_token !== 'string' || body.access_token.length === 0) {
     throw new UpstreamError('200 answer without an access_token');
   }
-  const expiresIn = Number(body.expires_in);
-  if (!Number.isFinite(expiresIn)) {
+  const expiresIn = secondsOf(body.expires_in);
+  if (expiresIn === undefined) {
     throw new UpstreamError('200 answer without a numeric expires_in');
+  }
+  // Sealed and handed on as it is: anything but a non-empty string is a broken answer, not ours to mend.
+  if (body.refresh_token !== undefined && (typeof body.refresh_token !== 'string' || body.refresh_token.length === 0)) {
+    throw new UpstreamError('200 answer with a refresh_token that is not a string');
   }
   return {
     ...body,
