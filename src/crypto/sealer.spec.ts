@@ -16,6 +16,15 @@ function flipByte(sealed: string, offset: number): string {
   return bytes.toString('base64url');
 }
 
+const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** Sets the lowest bit of the last character, which carries no data when the byte count is not a multiple of 3. */
+function setUnusedLastBit(sealed: string): string {
+  if (Buffer.from(sealed, 'base64url').length % 3 === 0) throw new Error('every bit of this text carries data');
+  const last = BASE64URL_ALPHABET.indexOf(sealed[sealed.length - 1]);
+  return sealed.slice(0, -1) + BASE64URL_ALPHABET[last | 1];
+}
+
 describe('Sealer', () => {
   it('round-trips a token and reports the current key', () => {
     const sealed = sealer().seal(TOKEN);
@@ -85,6 +94,9 @@ describe('Sealer', () => {
     ['too short', Buffer.alloc(20).toString('base64url')],
     ['truncated', () => sealer().seal(TOKEN).slice(0, -4)],
     ['extended', () => sealer().seal(TOKEN) + 'AAAA'],
+    // 33 bytes of token make 66 sealed bytes, 88 characters: a lone 89th carries no whole byte.
+    ['one stray character appended (the decoder would drop it)', () => sealer().seal(`${TOKEN}xx`) + 'Q'],
+    ['the unused bits of the last character set (the decoder would ignore them)', () => setUnusedLastBit(sealer().seal(TOKEN))],
     ['huge', 'A'.repeat(100_000)],
     ['a raw Spotify token', TOKEN],
   ])('refuses %s input', (_name, input) => {

@@ -92,6 +92,9 @@ export class Sealer {
     if (sealed.length > MAX_SEALED_TEXT_LENGTH || !BASE64URL.test(sealed)) return undefined;
     const bytes = Buffer.from(sealed, 'base64url');
     if (bytes.length < MIN_SEALED_LENGTH || bytes.readUInt8(0) !== FORMAT_VERSION) return undefined;
+    // The decoder ignores a stray last character and the unused bits of the final one: only the
+    // exact text this service wrote opens, so a sealed value has one spelling.
+    if (bytes.toString('base64url') !== sealed) return undefined;
 
     const header = bytes.subarray(0, HEADER_LENGTH);
     const keyId = header.subarray(VERSION_LENGTH);
