@@ -361,6 +361,23 @@ describe('Rotating ENCRYPTION_SECRET logs nobody out', () => {
       await retiredOnly.close();
     }
   });
+
+  it('survives a rolling rotation: instances announcing the new secret and instances sealing with it read each other', async () => {
+    // Step 1 of the README's procedure everywhere first, then step 2 rolls out: both kinds serve at once.
+    const announcing = await startTestApp(serviceEnvironment(emulator.url, { ENCRYPTION_SECRET: OLD, ENCRYPTION_SECRET_PREVIOUS: NEW }));
+    const switched = await startTestApp(serviceEnvironment(emulator.url, { ENCRYPTION_SECRET: NEW, ENCRYPTION_SECRET_PREVIOUS: OLD }));
+    try {
+      const swapVia = async (url: string) =>
+        (await request(url).post('/swap').type('form').send({ code: emulator.mintCode({ redirectUri: MOBILE_CALLBACK }) })).body.refresh_token as string;
+      const refreshVia = (url: string, token: string) => request(url).post('/refresh').type('form').send({ refresh_token: token });
+
+      expect((await refreshVia(announcing.url, await swapVia(switched.url))).status).toBe(200);
+      expect((await refreshVia(switched.url, await swapVia(announcing.url))).status).toBe(200);
+    } finally {
+      await announcing.close();
+      await switched.close();
+    }
+  });
 });
 
 describe('/swap without CALLBACK_URL', () => {
