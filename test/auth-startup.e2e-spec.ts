@@ -49,6 +49,7 @@ describe('Browser login at start-up (node dist/main.js)', () => {
     ['production without CALLBACK_URL', { FINAL_URI: 'https://app.example.com/ok' }, 'CALLBACK_URL is not set: token swap is off and /swap answers 501'],
     ['a localhost REDIRECT_URI', { FINAL_URI: 'https://app.example.com/ok', REDIRECT_URI: 'http://localhost:5000/callback' }, 'REDIRECT_URI uses localhost, which Spotify refuses for new apps'],
     ['a plain http REDIRECT_URI on a public host', { FINAL_URI: 'https://app.example.com/ok', REDIRECT_URI: 'http://swap.example.com/callback' }, 'REDIRECT_URI uses plain http on swap.example.com'],
+    ['an https REDIRECT_URI without TRUST_PROXY', { FINAL_URI: 'https://app.example.com/ok', REDIRECT_URI: 'https://swap.example.com/callback' }, 'REDIRECT_URI is https but TRUST_PROXY is off'],
   ])('starts with a warning: %s', async (_case, env, warning) => {
     const service = spawnService({ ...PRODUCTION, SHUTDOWN_DELAY_MS: '0', ...env });
     try {

@@ -351,9 +351,19 @@ export function configurationWarnings(env: EnvironmentVariables): string[] {
       warnings.push(
         `REDIRECT_URI uses plain http on ${hostname}: Spotify accepts http only for loopback addresses (127.0.0.1, [::1]), so serve this service over https`,
       );
+    } else if (protocol === 'https:' && !trustsAnyProxy(env.TRUST_PROXY)) {
+      // This service listens on plain http only: an https address means a proxy ends TLS in front of it.
+      warnings.push(
+        'REDIRECT_URI is https but TRUST_PROXY is off: requests from the TLS proxy look like plain http, so cookies lose Secure (and the session cookie its __Host- name) and a same-origin POST /logout is refused. Set TRUST_PROXY to the proxy (e.g. 1 for one hop)',
+      );
     }
   }
   return warnings;
+}
+
+function trustsAnyProxy(value: string | undefined): boolean {
+  const setting = parseTrustProxy(value);
+  return setting !== false && setting !== 0;
 }
 
 /**
