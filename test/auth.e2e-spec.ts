@@ -149,6 +149,8 @@ describe('Browser login (/login, /callback)', () => {
       ['a protocol-relative return_to', `return_to=${encodeURIComponent('//evil.example/logged-in')}`, 'invalid_request', 'return_to must be an absolute URL listed in FINAL_URI'],
       ['a javascript: return_to', `return_to=${encodeURIComponent('javascript:alert(1)//app.example.com/logged-in')}`, 'invalid_request', NOT_LISTED],
       ['return_to given twice', `return_to=${encodeURIComponent(FINAL_URI)}&return_to=${encodeURIComponent(FINAL_URI)}`, 'invalid_request', 'return_to must be given once'],
+      ['return_to over 2000 characters', `return_to=${encodeURIComponent(`${FINAL_URI}?q=${'a'.repeat(2000)}`)}`, 'invalid_request', 'return_to must be at most 2000 characters'],
+      ['return_to that grows past 2000 characters once URL-encoded', `return_to=${encodeURIComponent(`${FINAL_URI}?q=${'é'.repeat(1900)}`)}`, 'invalid_request', 'return_to must be at most 2000 characters once URL-encoded'],
     ])('refuses %s with a JSON error, no cookie and no redirect', async (_case, query, error, description) => {
       const response = await request(service.url).get(`/login?${query}`);
       expect(response.status).toBe(400);
@@ -157,6 +159,15 @@ describe('Browser login (/login, /callback)', () => {
       expect(response.headers.location).toBeUndefined();
       expect(response.headers['set-cookie']).toBeUndefined();
       expectNoStore(response);
+    });
+
+    it('fits the longest return_to it accepts into a cookie browsers keep (4096 bytes of name and value)', async () => {
+      const longest = `${FINAL_URI}?q=${'a'.repeat(2000 - FINAL_URI.length - 3)}`;
+      expect(longest).toHaveLength(2000);
+      const response = await request(service.url).get(`/login?return_to=${encodeURIComponent(longest)}`);
+      expect(response.status).toBe(302);
+      const stateCookie = (response.headers['set-cookie'] as unknown as string[]).find((cookie) => cookie.startsWith(`${STATE_COOKIE}=`));
+      expect(stateCookie?.split(';')[0].length).toBeLessThan(4096);
     });
   });
 

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { InvalidRequestError } from '../common/oauth.error';
 import { browserConfig } from '../config/browser.config';
+import { RETURN_TO_MAX_LENGTH } from './login-query.dto';
 
 /** What `/callback` tells the landing page: tokens on success, `error` alone on failure. */
 export type LandingResult = Record<string, string>;
@@ -39,6 +40,11 @@ export class LandingPages {
     }
     if (!this.allowed.some((entry) => entry.origin === url.origin && entry.pathname === url.pathname)) {
       throw new InvalidRequestError('return_to is not one of the pages listed in FINAL_URI');
+    }
+    // Normalising percent-encodes what the raw value spelled bare (é is six characters, then):
+    // the cookie holds this form, so this form is what has to fit.
+    if (url.href.length > RETURN_TO_MAX_LENGTH) {
+      throw new InvalidRequestError(`return_to must be at most ${RETURN_TO_MAX_LENGTH} characters once URL-encoded`);
     }
     return url.href;
   }

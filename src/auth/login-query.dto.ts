@@ -1,6 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 
+/** Leaves room in the browser's 4 KB cookie for the rest of the sealed login state. */
+export const RETURN_TO_MAX_LENGTH = 2000;
+
 /** `GET /login`: every field optional. Extra query parameters are stripped. */
 export class LoginQueryDto {
   @ApiPropertyOptional({ description: 'Space-separated Spotify scopes; default SCOPES', maxLength: 1000, example: 'user-read-private streaming' })
@@ -15,10 +18,9 @@ export class LoginQueryDto {
   @IsIn(['true', 'false'], { message: 'show_dialog must be true or false' })
   show_dialog?: string;
 
-  @ApiPropertyOptional({ description: 'Where to land: origin and path must equal a FINAL_URI entry', maxLength: 2000 })
-  // Leaves room in the 4 KB cookie for the rest of the sealed state.
+  @ApiPropertyOptional({ description: 'Where to land: origin and path must equal a FINAL_URI entry', maxLength: RETURN_TO_MAX_LENGTH })
   @IsOptional()
-  @MaxLength(2000, { message: 'return_to must be at most 2000 characters' })
+  @MaxLength(RETURN_TO_MAX_LENGTH, { message: `return_to must be at most ${RETURN_TO_MAX_LENGTH} characters` })
   @IsString({ message: 'return_to must be given once' })
   return_to?: string;
 }
