@@ -426,21 +426,41 @@ describe('The state cookie behind a TLS-terminating proxy', () => {
   });
   afterAll(() => emulator.stop());
 
-  it.each<[string, RawEnvironment, boolean]>([
-    ['TRUST_PROXY set: X-Forwarded-Proto https makes it Secure', { TRUST_PROXY: '1' }, true],
-    ['TRUST_PROXY unset: a client cannot claim https', {}, false],
-  ])('%s', async (_case, overrides, secure) => {
+  const HTTPS = { 'X-Forwarded-Proto': 'https' };
+  const SECURE_STATE_COOKIE = `__Host-${STATE_COOKIE}`;
+
+  it.each<[string, RawEnvironment, boolean, string]>([
+    ['TRUST_PROXY set: X-Forwarded-Proto https makes it Secure and __Host- named', { TRUST_PROXY: '1' }, true, SECURE_STATE_COOKIE],
+    ['TRUST_PROXY unset: a client cannot claim https', {}, false, STATE_COOKIE],
+  ])('%s', async (_case, overrides, secure, cookieName) => {
     const service = await startTestApp(browserEnvironment(emulator.url, overrides));
     try {
       const login = new BrowserLogin(service.url);
-      const started = await login.start({}, { 'X-Forwarded-Proto': 'https' });
-      expect(stateCookieOf(started).attributes.secure ?? false).toBe(secure);
-      expect(stateCookieOf(started).attributes).toMatchObject({ httponly: true, samesite: 'Lax', 'max-age': '600' });
+      const started = await login.start({}, HTTPS);
+      expect(stateCookieOf(started, cookieName).attributes.secure ?? false).toBe(secure);
+      expect(stateCookieOf(started, cookieName).attributes).toMatchObject({ httponly: true, samesite: 'Lax', 'max-age': '600', path: '/' });
 
       const spotifyRedirect = await approveAutomatically(locationOf(started));
-      const finished = await login.callback(spotifyRedirect, undefined, { 'X-Forwarded-Proto': 'https' });
-      expect(landingResult(expectFinishedCallback(finished)).access_token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
-      expect(stateCookieOf(finished).attributes.secure ?? false).toBe(secure);
+      const finished = await login.callback(spotifyRedirect, undefined, HTTPS);
+      expect(landingResult(expectFinishedCallback(finished, cookieName)).access_token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+      expect(stateCookieOf(finished, cookieName).attributes.secure ?? false).toBe(secure);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('over HTTPS reads only the __Host- cookie: a plain one could have been planted by a sibling subdomain (login CSRF)', async () => {
+    const service = await startTestApp(browserEnvironment(emulator.url, { TRUST_PROXY: '1' }));
+    try {
+      // The attacker's own login state, planted under the plain name the victim's browser would send.
+      const attacker = new BrowserLogin(service.url);
+      const spotifyRedirect = await approveAutomatically(locationOf(await attacker.start({}, HTTPS)));
+      const redeemedBefore = tokenRequests(emulator).length;
+      const victim = new BrowserLogin(service.url);
+      victim.jar.set(STATE_COOKIE, attacker.jar.get(SECURE_STATE_COOKIE) as string);
+      const landing = expectFinishedCallback(await victim.callback(spotifyRedirect, undefined, HTTPS), SECURE_STATE_COOKIE);
+      expect(landingResult(landing)).toEqual({ error: 'state_mismatch' });
+      expect(tokenRequests(emulator)).toHaveLength(redeemedBefore);
     } finally {
       await service.close();
     }

@@ -42,7 +42,7 @@ export class AuthController {
     description: 'To Spotify /authorize',
     headers: {
       Location: { description: "Spotify's /authorize URL with state and code_challenge", schema: { type: 'string' } },
-      'Set-Cookie': { description: 'The sealed state cookie (STATEKEY): HttpOnly, SameSite=Lax, Max-Age=600', schema: { type: 'string' } },
+      'Set-Cookie': { description: 'The sealed state cookie (STATEKEY, __Host- prefixed over HTTPS): HttpOnly, SameSite=Lax, Max-Age=600', schema: { type: 'string' } },
     },
   })
   @ApiOAuthErrors(INVALID_REQUEST, [400, 'invalid_scope', 'A scope Spotify does not know'], SLOW_DOWN)

@@ -3,7 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import type { Request, Response } from 'express';
 import { StateMismatchError } from '../common/oauth.error';
 import { randomToken } from '../common/random-token';
-import { sealedCookieAttributes } from '../common/sealed-cookie';
+import { sealedCookieAttributes, sealedCookieName } from '../common/sealed-cookie';
 import { browserConfig } from '../config/browser.config';
 import { CryptoService } from '../crypto/crypto.service';
 import { Clock } from '../common/clock';
@@ -14,8 +14,9 @@ const STATE_MAX_AGE_MS = 600_000;
 
 /**
  * The login state cookie: sealed with the `state` key (AES-GCM, so it is both signed and
- * unreadable to the browser), short-lived and single-use. Nothing is kept in server memory,
- * so any instance sharing `ENCRYPTION_SECRET` can finish a login another one started.
+ * unreadable to the browser), short-lived, single-use and `__Host-` named over HTTPS. Nothing is
+ * kept in server memory, so any instance sharing `ENCRYPTION_SECRET` can finish a login another
+ * one started.
  */
 @Injectable()
 export class StateCookieService {
@@ -32,7 +33,7 @@ export class StateCookieService {
 
   issue(response: Response, secure: boolean, state: LoginState): void {
     const sealed = this.crypto.seal('state', serializeLoginState(state));
-    response.cookie(this.settings.stateCookieName, sealed, { ...sealedCookieAttributes(secure), maxAge: STATE_MAX_AGE_MS });
+    response.cookie(sealedCookieName(this.settings.stateCookieName, secure), sealed, { ...sealedCookieAttributes(secure), maxAge: STATE_MAX_AGE_MS });
   }
 
   /**
@@ -41,7 +42,7 @@ export class StateCookieService {
    * deployment's, a retired secret's) or is too old.
    */
   read(request: Request): LoginState {
-    const opened = this.crypto.openCookie('state', request.cookies?.[this.settings.stateCookieName], parseLoginState);
+    const opened = this.crypto.openCookie('state', request.cookies?.[sealedCookieName(this.settings.stateCookieName, request.secure)], parseLoginState);
     if (typeof opened === 'string') throw new StateMismatchError(opened);
     if (this.clock.now() - opened.value.issuedAt > STATE_MAX_AGE_MS) throw new StateMismatchError('expired');
     return opened.value;
@@ -49,6 +50,6 @@ export class StateCookieService {
 
   /** Ends the login: the cookie is good for one `/callback`, whatever its outcome. */
   clear(response: Response, secure: boolean): void {
-    response.clearCookie(this.settings.stateCookieName, sealedCookieAttributes(secure));
+    response.clearCookie(sealedCookieName(this.settings.stateCookieName, secure), sealedCookieAttributes(secure));
   }
 }

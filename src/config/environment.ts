@@ -354,7 +354,7 @@ export function configurationWarnings(env: EnvironmentVariables): string[] {
     } else if (protocol === 'https:' && !trustsAnyProxy(env.TRUST_PROXY)) {
       // This service listens on plain http only: an https address means a proxy ends TLS in front of it.
       warnings.push(
-        'REDIRECT_URI is https but TRUST_PROXY is off: requests from the TLS proxy look like plain http, so cookies lose Secure (and the session cookie its __Host- name) and a same-origin POST /logout is refused. Set TRUST_PROXY to the proxy (e.g. 1 for one hop)',
+        'REDIRECT_URI is https but TRUST_PROXY is off: requests from the TLS proxy look like plain http, so cookies lose Secure and their __Host- names and a same-origin POST /logout is refused. Set TRUST_PROXY to the proxy (e.g. 1 for one hop)',
       );
     }
   }

@@ -2,18 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import type { Request, Response } from 'express';
 import { InvalidTokenError } from '../common/oauth.error';
-import { sealedCookieAttributes } from '../common/sealed-cookie';
+import { sealedCookieAttributes, sealedCookieName } from '../common/sealed-cookie';
 import { sessionConfig } from '../config/session.config';
 import { CryptoService } from '../crypto/crypto.service';
 import { parseSession, serializeSession, Session } from './session';
 
 /** The session cookie's name over plain http (local development). */
 export const SESSION_COOKIE = 'spotify_session';
-/**
- * Its name over HTTPS. Browsers accept a `__Host-` cookie only when it is Secure, has Path=/
- * and no Domain, so neither a sibling subdomain nor a plain-http page can plant or shadow it.
- */
-export const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
+/** Its name over HTTPS (see `sealedCookieName`). */
+export const SECURE_SESSION_COOKIE = sealedCookieName(SESSION_COOKIE, true);
 
 /** A session cookie that opened, and whether it should be resealed under the current secret. */
 export interface OpenedSession {
@@ -56,5 +53,5 @@ export class SessionCookieService {
 }
 
 function cookieName(secure: boolean): string {
-  return secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+  return sealedCookieName(SESSION_COOKIE, secure);
 }
