@@ -7,6 +7,7 @@ import { isDeletion, setCookiesOf } from './support/cookie-jar';
 import { startEmulator } from './support/emulator';
 import { approveAutomatically, BrowserLogin, decideAtConsentPage, landingResult, locationOf } from './support/login-flow';
 import { later, serviceEnvironment, startTestApp, TEST_CLIENT, TestApp } from './support/test-app';
+import { expectNoStore } from './support/no-store';
 
 const REDIRECT_URI = 'https://swap.example.com/callback';
 const FINAL_URI = 'https://app.example.com/logged-in';
@@ -19,11 +20,6 @@ const s256 = (verifier: string) => createHash('sha256').update(verifier).digest(
 
 function browserEnvironment(accountsUrl: string, overrides: RawEnvironment = {}): RawEnvironment {
   return serviceEnvironment(accountsUrl, { REDIRECT_URI, FINAL_URI: `${FINAL_URI},${OTHER_FINAL_URI}`, ...overrides });
-}
-
-function expectNoStore(response: request.Response): void {
-  expect(response.headers['cache-control']).toBe('no-store');
-  expect(response.headers['pragma']).toBe('no-cache');
 }
 
 function stateCookieOf(response: request.Response, name = STATE_COOKIE) {

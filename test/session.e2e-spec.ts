@@ -9,6 +9,7 @@ import { startEmulator } from './support/emulator';
 import { LogCapture } from './support/log-capture';
 import { approveAutomatically, BrowserLogin, decideAtConsentPage, landingResult, locationOf } from './support/login-flow';
 import { later, serviceEnvironment, startTestApp, TEST_CLIENT, TEST_SECRET, TestApp } from './support/test-app';
+import { expectNoStore } from './support/no-store';
 
 const REDIRECT_URI = 'https://swap.example.com/callback';
 const FINAL_URI = 'https://app.example.com/logged-in';
@@ -61,11 +62,6 @@ function refreshGrants(emulator: SpotifyEmulator) {
 
 async function webApiUser(emulator: SpotifyEmulator, accessToken: string): Promise<number> {
   return (await fetch(`${emulator.url}/v1/me`, { headers: { Authorization: `Bearer ${accessToken}` } })).status;
-}
-
-function expectNoStore(response: request.Response): void {
-  expect(response.headers['cache-control']).toBe('no-store');
-  expect(response.headers['pragma']).toBe('no-cache');
 }
 
 function expectNoCors(response: request.Response): void {

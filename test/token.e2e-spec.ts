@@ -5,6 +5,7 @@ import { EmulatorFault } from '../src/emulator/emulator.types';
 import { MOBILE_CALLBACK, OTHER_MOBILE_CALLBACK, startEmulator } from './support/emulator';
 import { freePort } from './support/free-port';
 import { serviceEnvironment, startTestApp, TEST_CLIENT, TestApp } from './support/test-app';
+import { expectNoStore } from './support/no-store';
 
 const UPSTREAM_TIMEOUT_MS = 1000;
 const BASIC = `Basic ${Buffer.from(`${TEST_CLIENT.clientId}:${TEST_CLIENT.clientSecret}`).toString('base64')}`;
@@ -12,11 +13,6 @@ const VERIFIER = 'v'.repeat(43) + '-._~0123456789';
 
 function challengeOf(verifier: string): string {
   return createHash('sha256').update(verifier).digest('base64url');
-}
-
-function expectNoStore(response: request.Response): void {
-  expect(response.headers['cache-control']).toBe('no-store');
-  expect(response.headers['pragma']).toBe('no-cache');
 }
 
 describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
@@ -190,6 +186,8 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       ['JSON without a token', { kind: 'garbage-json' }, 502, 'upstream_error'],
       ['no answer at all', { kind: 'hang' }, 504, 'upstream_timeout'],
       ['an answer too slow', { kind: 'latency', ms: UPSTREAM_TIMEOUT_MS + 500 }, 504, 'upstream_timeout'],
+      // Never idle for long, so only a deadline on the whole call (not an idle timer) ends it.
+      ['a body trickling in past the deadline', { kind: 'trickle', byteIntervalMs: UPSTREAM_TIMEOUT_MS / 10 }, 504, 'upstream_timeout'],
     ];
 
     it.each(faults)('%s → %s %s', async (_name, fault, status, error) => {
@@ -201,6 +199,7 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       expect(response.status).toBe(status);
       expect(response.body).toEqual({ error, error_description: expect.any(String) });
       expect(JSON.stringify(response.body)).not.toMatch(/html|<|stack/i);
+      expectNoStore(response);
     });
 
     it('rate limiting → 429 temporarily_unavailable with Spotify\'s Retry-After', async () => {
@@ -210,6 +209,7 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       expect(response.status).toBe(429);
       expect(response.headers['retry-after']).toBe('17');
       expect(response.body.error).toBe('temporarily_unavailable');
+      expectNoStore(response);
     });
 
     it('a reset on a reused pooled socket is retried once, invisibly', async () => {
@@ -282,6 +282,7 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       expect(response.body.error).toBe(status === 404 ? 'not_found' : status === 400 && description === 'Invalid refresh token' ? 'invalid_grant' : 'invalid_request');
       expect(response.body.error_description).toContain(description);
       expect(emulator.requests).toHaveLength(0);
+      expectNoStore(response);
     });
 
     const tamper = (sealed: string, offset: number) => {

@@ -65,6 +65,17 @@ export function writeFaultAnswer(res: ServerResponse, fault: AnsweringFault): vo
       res.write(TRUNCATED_JSON.slice(0, TRUNCATED_JSON.length / 2), () => res.socket?.destroy());
       return;
     }
+    case 'trickle': {
+      // Catches clients that time only the gaps between bytes (axios' own timeout) instead of the whole call.
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(TRUNCATED_JSON) });
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (sent === TRUNCATED_JSON.length) res.end();
+        else res.write(TRUNCATED_JSON[sent++]);
+      }, fault.byteIntervalMs);
+      res.once('close', () => clearInterval(timer));
+      return;
+    }
     case 'non-json':
       writeBody(res, 200, 'text/html; charset=utf-8', '<html><body><h1>Upstream maintenance</h1></body></html>');
       return;

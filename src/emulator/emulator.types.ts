@@ -37,6 +37,8 @@ export type EmulatorFault =
   | { kind: 'status'; status: number; body?: string; contentType?: string }
   | { kind: 'rate-limit'; retryAfterSeconds: number }
   | { kind: 'truncated' }
+  /** Headers at once, then the body one byte per `byteIntervalMs`: never idle, never done in time. */
+  | { kind: 'trickle'; byteIntervalMs: number }
   | { kind: 'non-json' }
   | { kind: 'garbage-json' }
   | { kind: 'hang' }
