@@ -6,7 +6,7 @@ import { RawEnvironment } from '../src/config/environment';
 import { isDeletion, setCookiesOf } from './support/cookie-jar';
 import { startEmulator } from './support/emulator';
 import { approveAutomatically, BrowserLogin, decideAtConsentPage, landingResult, locationOf } from './support/login-flow';
-import { later, serviceEnvironment, startTestApp, TEST_CLIENT, TestApp } from './support/test-app';
+import { later, serviceEnvironment, startTestApp, TEST_CLIENT, TEST_SECRET, TestApp } from './support/test-app';
 import { expectNoStore } from './support/no-store';
 
 const REDIRECT_URI = 'https://swap.example.com/callback';
@@ -355,6 +355,16 @@ describe('Browser login (/login, /callback)', () => {
       expect(tokenRequests(emulator)).toHaveLength(0);
     });
 
+    it('in query mode (TOKEN_DELIVERY=query) the error is in the query string, where the page reads the tokens', async () => {
+      emulator.autoApprove = false;
+      const login = new BrowserLogin(queryService.url);
+      const spotifyRedirect = await decideAtConsentPage(locationOf(await login.start()), 'deny');
+      const landing = expectFinishedCallback(await login.callback(spotifyRedirect), 'login_state');
+      expect(`${landing.origin}${landing.pathname}`).toBe(FINAL_URI);
+      expect(landing.hash).toBe('');
+      expect(landingResult(landing, 'query')).toEqual({ error: 'access_denied' });
+    });
+
     it('Approve on the consent page completes the login', async () => {
       emulator.autoApprove = false;
       const login = browser();
@@ -378,6 +388,7 @@ describe('Browser login (/login, /callback)', () => {
       ['Spotify answers 503 with HTML', 'upstream_error', { kind: 'status', status: 503, body: '<html>down</html>', contentType: 'text/html' }],
       ['Spotify resets every connection', 'upstream_error', { kind: 'reset' }],
       ['Spotify does not answer', 'upstream_timeout', { kind: 'hang' }],
+      ['Spotify rate limits the code exchange', 'temporarily_unavailable', { kind: 'rate-limit', retryAfterSeconds: 5 }],
     ])('%s → %s', async (_case, error, fault) => {
       const login = browser();
       const spotifyRedirect = await approveAutomatically(locationOf(await login.start()));
@@ -398,6 +409,19 @@ describe('Browser login (/login, /callback)', () => {
   });
 
   describe('no server-side memory', () => {
+    it('a login in flight survives a secret rotation: /callback on an instance sealing with a new secret', async () => {
+      const rotated = await startTestApp(
+        browserEnvironment(emulator.url, { ENCRYPTION_SECRET: 'the-rotated-encryption-secret-0123456789', ENCRYPTION_SECRET_PREVIOUS: TEST_SECRET }),
+      );
+      try {
+        const login = browser();
+        const spotifyRedirect = await approveAutomatically(locationOf(await login.start()));
+        expect(landingResult(expectFinishedCallback(await login.callback(spotifyRedirect, rotated.url))).access_token).toEqual(expect.any(String));
+      } finally {
+        await rotated.close();
+      }
+    });
+
     it('/login on one instance, /callback on another that shares ENCRYPTION_SECRET', async () => {
       const second = await startTestApp(browserEnvironment(emulator.url));
       try {
