@@ -97,6 +97,13 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       expect(emulator.requests[0].form.redirect_uri).toBe(OTHER_MOBILE_CALLBACK);
     });
 
+    it('takes a JSON null redirect_uri as none given: the first CALLBACK_URL', async () => {
+      const code = emulator.mintCode({ redirectUri: MOBILE_CALLBACK });
+      const response = await http().post('/swap').send({ code, redirect_uri: null });
+      expect(response.status).toBe(200);
+      expect(emulator.requests[0].form.redirect_uri).toBe(MOBILE_CALLBACK);
+    });
+
     it('refuses a redirect_uri outside CALLBACK_URL without calling Spotify', async () => {
       const code = emulator.mintCode({ redirectUri: MOBILE_CALLBACK });
       const response = await http().post('/swap').type('form').send({ code, redirect_uri: 'https://evil.example/cb' });
@@ -259,6 +266,8 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       ['swap with a 10 KB code', (a) => a.post('/swap').type('form').send({ code: tenKilobytes }), 400, 'code must be at most 1024 characters'],
       ['swap with a 1 MB code', (a) => a.post('/swap').type('form').send({ code: oneMegabyte }), 413, 'Request body is larger than 16kb'],
       ['swap with a bad code_verifier', (a) => a.post('/swap').type('form').send({ code: 'c', code_verifier: 'short' }), 400, 'code_verifier must be 43 to 128 characters'],
+      ['swap with redirect_uri twice', (a) => a.post('/swap').type('form').send('code=c&redirect_uri=myapp%3A%2F%2Fa&redirect_uri=myapp%3A%2F%2Fb'), 400, 'redirect_uri must be a string'],
+      ['swap with code_verifier twice', (a) => a.post('/swap').type('form').send(`code=c&code_verifier=${'v'.repeat(43)}&code_verifier=${'v'.repeat(43)}`), 400, 'code_verifier must be a string'],
       ['swap as text/plain', (a) => a.post('/swap').type('text/plain').send('code=abc'), 400, 'Content-Type must be application/x-www-form-urlencoded or application/json'],
       ['swap without a body', (a) => a.post('/swap'), 400, 'Content-Type must be'],
       ['swap with malformed JSON', (a) => a.post('/swap').type('json').send('{"code":'), 400, 'Request body is not valid JSON'],

@@ -36,15 +36,15 @@ const SCHEMAS = new Map<Type<unknown>, Record<string, FieldRules>>([
       redirect_uri: {
         optional: true,
         rules: [
-          [atMost(2048), 'redirect_uri must be at most 2048 characters'],
           [isString, 'redirect_uri must be a string'],
+          [atMost(2048), 'redirect_uri must be at most 2048 characters'],
         ],
       },
       code_verifier: {
         optional: true,
         rules: [
-          [(value) => matches(value as string, CODE_VERIFIER_PATTERN), 'code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636)'],
           [isString, 'code_verifier must be a string'],
+          [(value) => matches(value as string, CODE_VERIFIER_PATTERN), 'code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636)'],
         ],
       },
     },

@@ -42,7 +42,8 @@ export class TokenService {
     if (allowed.length === 0) {
       throw new FeatureDisabledError('Token swap', 'CALLBACK_URL');
     }
-    if (requested === undefined) {
+    // JSON null passes @IsOptional(): a field not given, not a URL to look up.
+    if (requested == null) {
       return allowed[0];
     }
     if (!allowed.includes(requested)) {
