@@ -1,8 +1,7 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
-import { bodyParser } from './common/body-parsers';
 import { AuthModule } from './auth/auth.module';
 import { OAuthExceptionFilter } from './common/oauth-exception.filter';
 import { browserConfig } from './config/browser.config';
@@ -30,15 +29,7 @@ export interface AppOptions {
  * configuration it set up.
  */
 @Module({})
-export class AppModule implements NestModule {
-  /**
-   * Body parsers run as module middleware, after the request logger (which a deeper module
-   * registers first), so a refused body still gets its access line and request id.
-   */
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(bodyParser()).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
-  }
-
+export class AppModule {
   static forRoot(options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,

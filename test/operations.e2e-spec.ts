@@ -256,6 +256,16 @@ describe('Running it like production', () => {
       expect(response.headers.vary).toMatch(/Origin/);
     });
 
+    it.each<[string, (call: request.Test) => request.Test, number]>([
+      ['malformed JSON', (call) => call.type('json').send('{"refresh_token":'), 400],
+      ['a body over the limit', (call) => call.type('form').send({ refresh_token: 'x'.repeat(20_000) }), 413],
+    ])('lets an allowlisted page read the error for %s', async (_case, send, status) => {
+      const response = await send(request(service.url).post('/refresh').set('Origin', APP_ORIGIN));
+      expect(response.status).toBe(status);
+      expect(response.body.error).toBe('invalid_request');
+      expect(response.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
+    });
+
     it('answers a preflight for an allowlisted origin', async () => {
       const response = await request(service.url)
         .options('/swap')

@@ -1,6 +1,7 @@
 import { Inject, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import cors from 'cors';
+import { bodyParser } from '../common/body-parsers';
 import { httpConfig } from '../config/http.config';
 import { CryptoModule } from '../crypto/crypto.module';
 import { MetricsModule } from '../metrics/metrics.module';
@@ -19,6 +20,9 @@ export class TokenModule implements NestModule {
   /**
    * Browsers on `CORS_ORIGINS` may call the token routes (preflight included). No credentials:
    * these routes take everything in the body. Other origins get no CORS headers at all.
+   * The body is read after CORS, so a refused body (400, 413) still reaches an allowed page as
+   * JSON it can read, and after the request logger (global, so registered first), so it still
+   * gets its access line. No other route takes a body.
    */
   configure(consumer: MiddlewareConsumer): void {
     const allowlist = cors({
@@ -29,6 +33,6 @@ export class TokenModule implements NestModule {
       credentials: false,
       maxAge: 600,
     });
-    consumer.apply(allowlist).forRoutes(...TOKEN_ROUTES.map((path) => ({ path, method: RequestMethod.ALL })));
+    consumer.apply(allowlist, bodyParser()).forRoutes(...TOKEN_ROUTES.map((path) => ({ path, method: RequestMethod.ALL })));
   }
 }
