@@ -51,7 +51,8 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
   it('runs at least two replicas, scaled on CPU and never disrupted below one', () => {
     const autoscaler = manifest(HorizontalPodAutoscaler, 'horizontalpodautoscaler.yaml');
     const budget = manifest(PodDisruptionBudget, 'poddisruptionbudget.yaml');
-    expect(deployment.spec!.replicas).toBeGreaterThanOrEqual(2);
+    // Left to the autoscaler: a count here would undo its scaling on every apply.
+    expect(deployment.spec!.replicas).toBeUndefined();
     expect(autoscaler.spec!.minReplicas).toBeGreaterThanOrEqual(2);
     expect(autoscaler.spec!.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata!.name });
     expect(autoscaler.spec!.metrics).toEqual([
