@@ -63,6 +63,8 @@ describe('validateEnvironment', () => {
     ['session life of zero days', { SESSION_MAX_AGE_DAYS: '0' }, 'SESSION_MAX_AGE_DAYS must be a whole number from 1 to 400 (days'],
     ['session life past what browsers keep', { SESSION_MAX_AGE_DAYS: '401' }, 'SESSION_MAX_AGE_DAYS must be a whole number from 1 to 400 (days; browsers keep no cookie longer than 400)'],
     ['session life in words', { SESSION_MAX_AGE_DAYS: 'a month' }, 'SESSION_MAX_AGE_DAYS must be a whole number from 1 to 400'],
+    ['a shutdown delay past the grace', { SHUTDOWN_DELAY_MS: '4000', SHUTDOWN_GRACE_MS: '3000' }, 'SHUTDOWN_DELAY_MS (4000) must not exceed SHUTDOWN_GRACE_MS (3000)'],
+    ['a grace below production\'s default delay', { ...VALID, NODE_ENV: 'production', SHUTDOWN_GRACE_MS: '3000' }, 'SHUTDOWN_DELAY_MS (5000) must not exceed SHUTDOWN_GRACE_MS (3000)'],
     ['trust proxy as a host name', { TRUST_PROXY: 'balancer.internal' }, 'TRUST_PROXY must be true, false, a hop count'],
     ['trust proxy prefix out of range', { TRUST_PROXY: '10.0.0.0/99' }, 'TRUST_PROXY must be true, false, a hop count'],
     ['production with neither feature', { NODE_ENV: 'production', CLIENT_ID: 'a', CLIENT_SECRET: 'b', ENCRYPTION_SECRET: SECRET }, 'Set CALLBACK_URL (token swap for mobile apps), FINAL_URI (browser login) or both'],

@@ -280,14 +280,23 @@ function operationsProblems(env: EnvironmentVariables): string[] {
   if (env.REDIS_URL !== undefined && !/^rediss?:\/\/./.test(env.REDIS_URL)) {
     problems.push('REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379');
   }
-  if (
-    env.SHUTDOWN_DELAY_MS !== undefined &&
-    env.SHUTDOWN_GRACE_MS !== undefined &&
-    env.SHUTDOWN_DELAY_MS > env.SHUTDOWN_GRACE_MS
-  ) {
-    problems.push('SHUTDOWN_DELAY_MS must not exceed SHUTDOWN_GRACE_MS (the grace period includes the delay)');
+  // Defaults count too: a grace set alone below production's 5 s delay would leave no drain at all.
+  if (shutdownDelayMs(env) > shutdownGraceMs(env)) {
+    problems.push(
+      `SHUTDOWN_DELAY_MS (${shutdownDelayMs(env)}) must not exceed SHUTDOWN_GRACE_MS (${shutdownGraceMs(env)}): the grace period includes the delay`,
+    );
   }
   return problems;
+}
+
+/** After SIGTERM, not ready but still serving; a developer's Ctrl-C should not wait for a balancer that is not there. */
+export function shutdownDelayMs(env: EnvironmentVariables): number {
+  return env.SHUTDOWN_DELAY_MS ?? (env.NODE_ENV === 'production' ? 5_000 : 0);
+}
+
+/** After SIGTERM, the most time in-flight requests get, the delay included. */
+export function shutdownGraceMs(env: EnvironmentVariables): number {
+  return env.SHUTDOWN_GRACE_MS ?? 25_000;
 }
 
 /** A page the browser is sent to with tokens: the service writes the fragment, so none may be there already. */

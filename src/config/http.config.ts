@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { EnvironmentVariables, parseList, parseTrustProxy, validateEnvironment } from './environment';
+import { EnvironmentVariables, parseList, parseTrustProxy, shutdownDelayMs, shutdownGraceMs, validateEnvironment } from './environment';
 
 /** How this service listens and logs. */
 export interface HttpSettings {
@@ -32,9 +32,8 @@ export function httpSettings(env: EnvironmentVariables): HttpSettings {
     logLevel: env.LOG_LEVEL ?? 'info',
     trustProxy: parseTrustProxy(env.TRUST_PROXY) ?? false,
     keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS ?? 65_000,
-    // A developer's Ctrl-C should not wait for a load balancer that is not there.
-    shutdownDelayMs: env.SHUTDOWN_DELAY_MS ?? (env.NODE_ENV === 'production' ? 5_000 : 0),
-    shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 25_000,
+    shutdownDelayMs: shutdownDelayMs(env),
+    shutdownGraceMs: shutdownGraceMs(env),
     corsOrigins: parseList(env.CORS_ORIGINS),
     apiDocs: (env.API_DOCS ?? (env.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
   };
