@@ -1,6 +1,6 @@
-import { BadRequestException, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
-import { InvalidGrantError } from './oauth.error';
-import { toOAuthError } from './oauth-exception.filter';
+import { BadRequestException, Logger, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
+import { InvalidGrantError, InvalidRequestError, NotReadyError, OAuthError, ServerError } from './oauth.error';
+import { logOAuthError, toOAuthError } from './oauth-exception.filter';
 
 describe('toOAuthError', () => {
   it('passes our own errors through untouched', () => {
@@ -30,5 +30,19 @@ describe('toOAuthError', () => {
     const error = toOAuthError(new TypeError('secret internals'));
     expect(error.detail).toContain('secret internals');
     expect(JSON.stringify(error.toBody())).not.toContain('secret internals');
+  });
+});
+
+describe('logOAuthError', () => {
+  it.each<[string, OAuthError, 'error' | 'warn' | undefined]>([
+    ['a server fault is an error', new ServerError('TypeError: x is undefined'), 'error'],
+    ['a refusal with a detail is a warning', new InvalidRequestError('The request is not valid', { detail: 'why' }), 'warn'],
+    ['a plain refusal is not logged', new InvalidGrantError(), undefined],
+    ['a draining instance answering its readiness probe is not logged', new NotReadyError(), undefined],
+  ])('%s', (_case, error, level) => {
+    const logger = { error: jest.fn(), warn: jest.fn() } as unknown as Logger;
+    logOAuthError(logger, error);
+    expect(logger.error).toHaveBeenCalledTimes(level === 'error' ? 1 : 0);
+    expect(logger.warn).toHaveBeenCalledTimes(level === 'warn' ? 1 : 0);
   });
 });

@@ -66,8 +66,12 @@ export function toOAuthError(exception: unknown): OAuthError {
   return new ServerError(exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception));
 }
 
-/** Server faults are errors; a refusal is worth a warning only when it has a detail to tell. */
+/**
+ * Server faults are errors; a refusal is worth a warning only when it has a detail to tell. A
+ * draining instance's 503 to its readiness probes is neither: the shutdown logs itself once.
+ */
 export function logOAuthError(logger: Logger, error: OAuthError): void {
+  if (error instanceof NotReadyError) return;
   const fields = { error: error.error, status: error.status, detail: error.detail };
   if (error.status >= 500) logger.error(fields, error.description);
   else if (error.detail) logger.warn(fields, error.description);
