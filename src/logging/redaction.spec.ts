@@ -9,6 +9,10 @@ describe('redactUrl', () => {
     ['/swap', '/swap'],
     ['/x?CODE=upper', '/x?CODE=[redacted]'],
     ['/x?barcode=1&code=2', '/x?barcode=1&code=[redacted]'],
+    ['/callback?co%64e=AQD123&st%61te=n0nce', '/callback?co%64e=[redacted]&st%61te=[redacted]'],
+    ['/x?%ZZ=1&code=2', '/x?%ZZ=1&code=[redacted]'],
+    ['/x?code=a#b&state=c', '/x?code=[redacted]&state=[redacted]'],
+    ['/x?code&state=', '/x?code&state=[redacted]'],
   ])('%s → %s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected);
   });

@@ -19,9 +19,26 @@ export const REDACT_PATHS = [
   ...SECRET_FIELDS.map((field) => `*.*.${field}`),
 ];
 
-const SECRET_PARAM = new RegExp(`([?&;](?:${SECRET_FIELDS.join('|')})=)[^&;#]*`, 'gi');
+const SECRET_NAMES = new Set(SECRET_FIELDS);
+
+/** A query parameter's name as a query parser reads it (`co%64e` is `code`), in lower case to err on the safe side. */
+function parameterName(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' ')).toLowerCase();
+  } catch {
+    return raw.toLowerCase();
+  }
+}
 
 /** The URL with the values of secret query parameters replaced, for logs. */
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_PARAM, `$1${REDACTED}`);
+  const queryStart = url.indexOf('?');
+  if (queryStart === -1) return url;
+  const query = url.slice(queryStart + 1).replace(/[^&;]+/g, (pair) => {
+    const equals = pair.indexOf('=');
+    if (equals === -1) return pair;
+    const name = pair.slice(0, equals);
+    return SECRET_NAMES.has(parameterName(name)) ? `${name}=${REDACTED}` : pair;
+  });
+  return url.slice(0, queryStart + 1) + query;
 }
