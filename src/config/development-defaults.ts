@@ -34,6 +34,10 @@ export function developmentDefaults(env: EnvironmentVariables, offlineAccountsUr
       `OFFLINE MODE: CLIENT_ID is not set, so this service talks to a local Spotify Accounts emulator at ${offlineAccountsUrl}, NOT to Spotify. ` +
         'Set CLIENT_ID and CLIENT_SECRET to use your Spotify app.',
     );
+    if (env.SPOTIFY_ACCOUNTS_URL !== undefined) {
+      // The emulator's client exists only there: pointing it anywhere else could never work.
+      warnings.push(`OFFLINE MODE: SPOTIFY_ACCOUNTS_URL=${env.SPOTIFY_ACCOUNTS_URL} is ignored without CLIENT_ID.`);
+    }
     if (env.FINAL_URI === undefined) {
       // A newcomer can click through /login without writing a landing page first.
       variables.FINAL_URI = offlineDemoPageUrl(env);
