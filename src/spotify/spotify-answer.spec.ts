@@ -50,6 +50,17 @@ describe('interpretTokenAnswer', () => {
     expect(error.headers).toEqual(expectedHeaders);
   });
 
+  it.each<[string, string, string | undefined]>([
+    ['a refused grant is the user\'s business: not logged', 'invalid_grant', undefined],
+    ['refused client credentials are the operator\'s: a detail for the log', 'invalid_client', 'check CLIENT_ID and CLIENT_SECRET'],
+    ['an app not allowed this grant type is the operator\'s too', 'unauthorized_client', 'check CLIENT_ID and CLIENT_SECRET'],
+  ])('%s', (_case, code, detail) => {
+    const error = failureOf(() => interpretTokenAnswer(400, JSON_TYPE, JSON.stringify({ error: code, error_description: 'x' })));
+    expect(error.error).toBe(code);
+    if (detail === undefined) expect(error.detail).toBeUndefined();
+    else expect(error.detail).toContain(detail);
+  });
+
   it('keeps Spotify\'s description of an OAuth error but bounds its length', () => {
     const error = failureOf(() =>
       interpretTokenAnswer(400, JSON_TYPE, JSON.stringify({ error: 'invalid_grant', error_description: 'x'.repeat(5000) })),

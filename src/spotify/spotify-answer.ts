@@ -39,12 +39,21 @@ function toTokens(body: unknown): SpotifyTokens {
   };
 }
 
+/**
+ * Errors about this service's own Spotify app rather than the user's grant. They pass through as
+ * documented, but only the operator can fix them, so they carry a detail and reach the log.
+ */
+const CLIENT_CREDENTIAL_ERRORS = new Set(['invalid_client', 'unauthorized_client']);
+
 /** Spotify's OAuth errors are `{error, error_description}`; its Web API errors are not. */
 function toGrantError(status: number, body: unknown): OAuthError {
   if (isJsonObject(body) && typeof body.error === 'string' && OAUTH_ERROR_CODE.test(body.error)) {
     const description =
       typeof body.error_description === 'string' ? body.error_description.slice(0, MAX_DESCRIPTION_LENGTH) : body.error;
-    return new SpotifyGrantError(status, body.error, description);
+    const detail = CLIENT_CREDENTIAL_ERRORS.has(body.error)
+      ? `Spotify refused this service's client credentials (${body.error}): check CLIENT_ID and CLIENT_SECRET`
+      : undefined;
+    return new SpotifyGrantError(status, body.error, description, { detail });
   }
   return new UpstreamError(`${status} answer that is not an OAuth error`);
 }
