@@ -119,8 +119,10 @@ describe('Session mode (BROWSER_MODE=session)', () => {
         access_token: expect.any(String),
         expires_at: expect.any(Number),
         scope: 'user-read-private user-read-email',
+        renewed_at: expect.any(Number),
       });
       expect(session.expires_at - Date.now()).toBeGreaterThan(3590_000);
+      expect(Date.now() - (session.renewed_at as number)).toBeLessThan(10_000);
       for (const token of [session.access_token, session.refresh_token]) {
         expect(response.headers.location).not.toContain(token);
         expect(cookie.value).not.toContain(token);
@@ -257,6 +259,26 @@ describe('Session mode (BROWSER_MODE=session)', () => {
       expect(late.status).toBe(200);
       expect(late.body.access_token).toBe(tabs[0].body.access_token);
       expect(refreshGrants(emulator)).toHaveLength(1);
+    });
+
+    it('ends a session that went SESSION_MAX_AGE_DAYS without a refresh, copies of its cookie included', async () => {
+      const login = await loggedIn(service);
+      emulator.clearRequests();
+      const response = await later(service, THIRTY_DAYS_S * 1000 + 60_000, () => fetchToken(service, login.jar));
+      expect(response.status).toBe(401);
+      expect(response.body.error).toBe('invalid_token');
+      expect(isDeletion(cookieLine(response) as SetCookie)).toBe(true);
+      expect(refreshGrants(emulator)).toHaveLength(0);
+    });
+
+    it('counts a session\'s life from its last refresh', async () => {
+      const login = await loggedIn(service);
+      // Day 29: the access token is long dead, so /token refreshes, which renews the session.
+      const renewed = await later(service, 29 * 86_400_000, () => fetchToken(service, login.jar));
+      expect(refreshGrants(emulator)).toHaveLength(1);
+      login.jar.store(renewed.headers);
+      // Day 31: past the login's thirty days, well within the renewal's.
+      expect((await later(service, 31 * 86_400_000, () => fetchToken(service, login.jar))).status).toBe(200);
     });
 
     it('a refresh token Spotify revoked → 401 invalid_grant, and the cookie is cleared', async () => {

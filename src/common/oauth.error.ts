@@ -155,14 +155,18 @@ export class AuthorizationRefusedError extends OAuthError {
   }
 }
 
+/** Why `/token` refused a session cookie: as any sealed cookie, or a session past SESSION_MAX_AGE_DAYS; a metric label. */
+export type SessionCookieRefusal = CookieRefusal | 'expired';
+
 /**
- * Session mode: no session cookie, or one this deployment did not seal (tampered, truncated,
- * another deployment's, a retired secret's, a value sealed for another purpose). RFC 6750's
+ * Session mode: no session cookie, one this deployment did not seal (tampered, truncated,
+ * another deployment's, a retired secret's, a value sealed for another purpose), or a session
+ * that went SESSION_MAX_AGE_DAYS without a refresh. RFC 6750's
  * code for a credential that is not valid; one description for every cause, like refresh tokens.
  * Only a cookie that does not open is logged: a visitor who is not logged in is no news.
  */
 export class InvalidTokenError extends OAuthError {
-  constructor(readonly reason: CookieRefusal) {
+  constructor(readonly reason: SessionCookieRefusal) {
     super(401, 'invalid_token', 'No valid session: log in at /login', {
       detail: reason === 'invalid' ? 'session cookie does not open' : undefined,
     });

@@ -10,7 +10,7 @@ export type RefreshTokenOpen = 'current' | 'previous' | 'failed';
 /** Where a session's `/token` answer came from: the cookie as it was, or a refresh with Spotify. */
 export type SessionTokenSource = 'cache' | 'refreshed';
 /** Why a session request failed: no or bad cookie, revoked at Spotify, a CSRF check, Spotify failing. */
-export type SessionFailureReason = 'missing' | 'invalid' | 'revoked' | 'csrf_header' | 'csrf_origin' | 'upstream';
+export type SessionFailureReason = 'missing' | 'invalid' | 'expired' | 'revoked' | 'csrf_header' | 'csrf_origin' | 'upstream';
 
 /**
  * Every metric this service exports, in one registry per application instance (so several

@@ -2,10 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import type { Request, Response } from 'express';
 import { InvalidTokenError } from '../common/oauth.error';
+import { Clock } from '../common/clock';
 import { sealedCookieAttributes, sealedCookieName } from '../common/sealed-cookie';
 import { sessionConfig } from '../config/session.config';
 import { CryptoService } from '../crypto/crypto.service';
-import { parseSession, serializeSession, Session } from './session';
+import { parseSession, serializeSession, Session, sessionExpired } from './session';
 
 /** The session cookie's name over plain http (local development). */
 export const SESSION_COOKIE = 'spotify_session';
@@ -28,6 +29,7 @@ export class SessionCookieService {
   constructor(
     @Inject(sessionConfig.KEY) private readonly settings: ConfigType<typeof sessionConfig>,
     private readonly crypto: CryptoService,
+    private readonly clock: Clock,
   ) {}
 
   /** Sets (or renews, with a full SESSION_MAX_AGE_DAYS) the cookie holding `session`. */
@@ -39,11 +41,13 @@ export class SessionCookieService {
   /**
    * The session this browser brought. Over HTTPS only the `__Host-` cookie counts: a plain one
    * could have been planted by a network attacker on an http page of the same host.
-   * @throws InvalidTokenError when there is no cookie or it does not open (whatever the reason).
+   * @throws InvalidTokenError when there is no cookie, it does not open (whatever the reason), or
+   * the session went SESSION_MAX_AGE_DAYS without a refresh.
    */
   read(request: Request): OpenedSession {
     const opened = this.crypto.openCookie('session', request.cookies?.[cookieName(request.secure)], parseSession);
     if (typeof opened === 'string') throw new InvalidTokenError(opened);
+    if (sessionExpired(opened.value, this.settings.maxAgeMs, this.clock.now())) throw new InvalidTokenError('expired');
     return { session: opened.value, sealedWithCurrentKey: opened.sealedWithCurrentKey };
   }
 

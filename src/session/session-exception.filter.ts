@@ -23,9 +23,9 @@ function failureReasonOf(exception: unknown): SessionFailureReason | undefined {
   return undefined;
 }
 
-/** A cookie that can never work again is dropped; Spotify failing says nothing about the cookie, so it stays. */
+/** A cookie that can never work again (does not open, expired, revoked) is dropped; Spotify failing says nothing about the cookie, so it stays. */
 function endsSession(exception: unknown): boolean {
-  return exception instanceof SessionRevokedError || (exception instanceof InvalidTokenError && exception.reason === 'invalid');
+  return exception instanceof SessionRevokedError || (exception instanceof InvalidTokenError && exception.reason !== 'missing');
 }
 
 /**

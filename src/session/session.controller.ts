@@ -49,7 +49,7 @@ export class SessionController {
   })
   @ApiOkResponse({ type: SessionTokenResponse, headers: { ...NO_STORE_HEADERS, ...SESSION_COOKIE_HEADER }, description: 'No refresh token, ever' })
   @ApiOAuthErrors(
-    [401, 'invalid_token', 'No session cookie, or one that does not open'],
+    [401, 'invalid_token', 'No session cookie, one that does not open, or a session SESSION_MAX_AGE_DAYS past its last refresh (the cookie is cleared)'],
     [401, 'invalid_grant', 'Spotify revoked the session\'s refresh token; the cookie is cleared'],
     ...SPOTIFY_UNAVAILABLE,
     SLOW_DOWN,

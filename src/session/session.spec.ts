@@ -1,8 +1,9 @@
 import { SpotifyTokens } from '../spotify/spotify-tokens';
-import { parseSession, refreshDue, renewSession, serializeSession, Session, startSession, tokenAnswer } from './session';
+import { parseSession, refreshDue, renewSession, serializeSession, Session, sessionExpired, startSession, tokenAnswer } from './session';
 
 const NOW = 1_700_000_000_000;
-const session: Session = { refresh_token: 'r'.repeat(40), access_token: 'a'.repeat(40), expires_at: NOW + 3_600_000, scope: 'streaming' };
+const session: Session = { refresh_token: 'r'.repeat(40), access_token: 'a'.repeat(40), expires_at: NOW + 3_600_000, scope: 'streaming', renewed_at: NOW };
+const THIRTY_DAYS_MS = 30 * 86_400_000;
 const tokens = (overrides: Partial<SpotifyTokens> = {}): SpotifyTokens => ({
   access_token: 'new-access',
   token_type: 'Bearer',
@@ -17,6 +18,11 @@ describe('session (the session cookie plaintext)', () => {
     expect(parseSession(serializeSession(session))).toEqual(session);
   });
 
+  it('reads a cookie sealed before renewed_at existed', () => {
+    const { renewed_at: _absent, ...older } = session;
+    expect(parseSession(JSON.stringify(older))).toEqual(older);
+  });
+
   it.each([
     ['not JSON', 'session'],
     ['null', 'null'],
@@ -26,6 +32,7 @@ describe('session (the session cookie plaintext)', () => {
     ['an empty access token', JSON.stringify({ ...session, access_token: '' })],
     ['a textual expiry', JSON.stringify({ ...session, expires_at: 'soon' })],
     ['no scope', JSON.stringify({ ...session, scope: undefined })],
+    ['a textual renewal time', JSON.stringify({ ...session, renewed_at: 'today' })],
     ['a login state instead', JSON.stringify({ nonce: 'n', codeVerifier: 'v', issuedAt: NOW })],
   ])('refuses %s', (_case, text) => {
     expect(parseSession(text)).toBeUndefined();
@@ -37,6 +44,7 @@ describe('session (the session cookie plaintext)', () => {
       access_token: 'new-access',
       expires_at: NOW + 3_600_000,
       scope: 'user-read-private',
+      renewed_at: NOW,
     });
     expect(startSession(tokens({ scope: undefined }), NOW)?.scope).toBe('');
   });
@@ -52,6 +60,7 @@ describe('session (the session cookie plaintext)', () => {
     expect(renewSession(session, tokens(answer), NOW + 1000)).toEqual({
       access_token: 'new-access',
       expires_at: NOW + 1000 + 3_600_000,
+      renewed_at: NOW + 1000,
       ...expected,
     });
   });
@@ -64,6 +73,14 @@ describe('session (the session cookie plaintext)', () => {
     [-5_000, true],
   ])('with %i ms left, a refresh is due: %s', (left, due) => {
     expect(refreshDue({ ...session, expires_at: NOW + left }, NOW)).toBe(due);
+  });
+
+  it.each<[string, Session, number, boolean]>([
+    ['exactly its life after the last refresh', session, THIRTY_DAYS_MS, false],
+    ['a moment later', session, THIRTY_DAYS_MS + 1, true],
+    ['sealed before renewed_at existed, ten lives later', { ...session, renewed_at: undefined }, 10 * THIRTY_DAYS_MS, false],
+  ])('a session %s: expired %s', (_case, subject, age, expired) => {
+    expect(sessionExpired(subject, THIRTY_DAYS_MS, NOW + age)).toBe(expired);
   });
 
   it('answers the seconds left, never a negative number, and no refresh token', () => {

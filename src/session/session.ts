@@ -9,6 +9,12 @@ export interface Session {
   /** Epoch milliseconds. */
   expires_at: number;
   scope: string;
+  /**
+   * Epoch milliseconds of the last refresh (or the login): the session ends SESSION_MAX_AGE_DAYS
+   * after it, as its cookie does, so a copy of an old cookie stops working too. Absent in cookies
+   * sealed before it existed; those get it at their next refresh.
+   */
+  renewed_at?: number;
 }
 
 /** What `GET /token` answers: an access token and nothing that outlives it. */
@@ -27,7 +33,12 @@ export interface SessionTokenAnswer {
 const REFRESH_MARGIN_MS = 60_000;
 
 function sessionOf(refreshToken: string, tokens: SpotifyTokens, scope: string, now: number): Session {
-  return { refresh_token: refreshToken, access_token: tokens.access_token, expires_at: now + tokens.expires_in * 1000, scope };
+  return { refresh_token: refreshToken, access_token: tokens.access_token, expires_at: now + tokens.expires_in * 1000, scope, renewed_at: now };
+}
+
+/** Whether the session went longer than `maxAgeMs` without a refresh. */
+export function sessionExpired(session: Session, maxAgeMs: number, now: number): boolean {
+  return session.renewed_at !== undefined && now - session.renewed_at > maxAgeMs;
 }
 
 /** The session a code exchange starts; `undefined` when Spotify sent no refresh token to keep. */
@@ -59,14 +70,16 @@ export function serializeSession(session: Session): string {
   return JSON.stringify(session);
 }
 
-/** `undefined` unless `text` is exactly what {@link serializeSession} writes. */
+/** `undefined` unless `text` is what {@link serializeSession} writes (or wrote before `renewed_at`). */
 export function parseSession(text: string): Session | undefined {
   const value = parseJsonObject(text);
   if (value === undefined) return undefined;
-  const { refresh_token, access_token, expires_at, scope } = value;
+  const { refresh_token, access_token, expires_at, scope, renewed_at } = value;
   if (typeof refresh_token !== 'string' || refresh_token === '' || typeof access_token !== 'string' || access_token === '') {
     return undefined;
   }
   if (typeof expires_at !== 'number' || !Number.isFinite(expires_at) || typeof scope !== 'string') return undefined;
-  return { refresh_token, access_token, expires_at, scope };
+  if (renewed_at === undefined) return { refresh_token, access_token, expires_at, scope };
+  if (typeof renewed_at !== 'number' || !Number.isFinite(renewed_at)) return undefined;
+  return { refresh_token, access_token, expires_at, scope, renewed_at };
 }
