@@ -17,6 +17,9 @@ if (licenseKey) {
   process.env.NEW_RELIC_LICENSE_KEY = licenseKey;
   process.env.NEW_RELIC_NO_CONFIG_FILE ??= 'true';
   process.env.NEW_RELIC_APP_NAME ??= 'spotify-token-swap';
+  // The agent's own log goes where ours goes: by default it writes newrelic_agent.log to the
+  // working directory, which the container's read-only root filesystem refuses.
+  process.env.NEW_RELIC_LOG ??= 'stdout';
   try {
     require('newrelic');
   } catch (error) {
