@@ -191,6 +191,8 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       ['truncated JSON', { kind: 'truncated' }, 502, 'upstream_error'],
       ['non-JSON 200', { kind: 'non-json' }, 502, 'upstream_error'],
       ['JSON without a token', { kind: 'garbage-json' }, 502, 'upstream_error'],
+      ['a 4xx that is not an OAuth error', { kind: 'status', status: 404, body: '<html>not here</html>', contentType: 'text/html' }, 502, 'upstream_error'],
+      ['an answer over 64 KB', { kind: 'status', status: 200, body: JSON.stringify({ access_token: 'a'.repeat(70_000), expires_in: 3600 }), contentType: 'application/json' }, 502, 'upstream_error'],
       ['no answer at all', { kind: 'hang' }, 504, 'upstream_timeout'],
       ['an answer too slow', { kind: 'latency', ms: UPSTREAM_TIMEOUT_MS + 500 }, 504, 'upstream_timeout'],
       // Never idle for long, so only a deadline on the whole call (not an idle timer) ends it.
@@ -208,6 +210,19 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       expect(JSON.stringify(response.body)).not.toMatch(/html|<|stack/i);
       expectNoStore(response);
     });
+
+    it.each(faults.filter(([name]) => ['5xx with HTML', 'truncated JSON', 'no answer at all', 'a body trickling in past the deadline'].includes(name)))(
+      '/swap too: %s → %s %s',
+      async (_name, fault, status, error) => {
+        emulator.injectFault(fault);
+        const started = Date.now();
+        const response = await http().post('/swap').type('form').send({ code: emulator.mintCode({ redirectUri: MOBILE_CALLBACK }) });
+        expect(Date.now() - started).toBeLessThan(UPSTREAM_TIMEOUT_MS + 1000);
+        expect(response.status).toBe(status);
+        expect(response.body).toEqual({ error, error_description: expect.any(String) });
+        expectNoStore(response);
+      },
+    );
 
     it('rate limiting → 429 temporarily_unavailable with Spotify\'s Retry-After', async () => {
       const sealed = await sealedRefreshToken();
