@@ -4,7 +4,7 @@ import { setCookiesOf } from './support/cookie-jar';
 import { MOBILE_CALLBACK, startEmulator } from './support/emulator';
 import { LogCapture } from './support/log-capture';
 import { approveAutomatically, BrowserLogin, landingResult, locationOf } from './support/login-flow';
-import { serviceEnvironment, startTestApp, TEST_CLIENT, TestApp } from './support/test-app';
+import { serviceEnvironment, startTestApp, TEST_CLIENT, TEST_SECRET, TestApp } from './support/test-app';
 
 const FINAL_URI = 'https://app.example.com/done';
 const REDIRECT_URI = 'https://swap.example.com/callback';
@@ -20,7 +20,11 @@ describe('No secret reaches a log line', () => {
   let emulator: SpotifyEmulator;
   let service: TestApp;
   const logs = new LogCapture();
-  const secrets = new Set<string>([TEST_CLIENT.clientSecret]);
+  const secrets = new Set<string>([
+    TEST_CLIENT.clientSecret,
+    Buffer.from(`${TEST_CLIENT.clientId}:${TEST_CLIENT.clientSecret}`).toString('base64'),
+    TEST_SECRET,
+  ]);
   const remember = (...values: Array<string | undefined>) =>
     values.filter((value): value is string => typeof value === 'string' && value.length > 0).forEach((value) => secrets.add(value));
 
@@ -75,6 +79,10 @@ describe('No secret reaches a log line', () => {
     expect((await request(service.url).post('/refresh').send({ refresh_token: refreshed.body.refresh_token })).status).toBe(502);
     const usedCode = await request(service.url).post('/swap').send({ code });
     expect(usedCode.status).toBe(400);
+    remember('upstream-body');
+    // Parameter names percent-encoded: Express still reads code and state, so the log must not.
+    remember('encoded-name-code-value', 'encoded-name-state-value');
+    await request(service.url).get('/callback?co%64e=encoded-name-code-value&st%61te=encoded-name-state-value');
 
     // What Spotify saw: raw refresh tokens, verifiers and codes the service handled.
     for (const received of emulator.requests) {
@@ -83,10 +91,10 @@ describe('No secret reaches a log line', () => {
 
     await new Promise((resolve) => setTimeout(resolve, 100));
     const text = logs.text();
-    expect(logs.accessEntries.length).toBeGreaterThanOrEqual(7);
+    expect(logs.accessEntries.length).toBeGreaterThanOrEqual(8);
     expect(text).toContain('"url":"/callback?code=[redacted]&state=[redacted]"');
     const leaked = [...secrets].filter((secret) => text.includes(secret));
     expect(leaked).toEqual([]);
-    expect(secrets.size).toBeGreaterThanOrEqual(12);
+    expect(secrets.size).toBeGreaterThanOrEqual(17);
   });
 });

@@ -86,8 +86,7 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       const code = emulator.mintCode({ redirectUri: MOBILE_CALLBACK });
       const response = await http().post('/api/token').send({ code });
       expect(response.status).toBe(200);
-      expect(typeof response.body.access_token).toBe('string');
-      expect(typeof response.body.expires_in).toBe('number');
+      expect(response.body).toMatchObject({ access_token: expect.stringMatching(/^[A-Za-z0-9_-]{16,}$/), token_type: 'Bearer', expires_in: 3600 });
     });
 
     it('uses a redirect_uri from the body when it is one of CALLBACK_URL', async () => {
@@ -245,9 +244,12 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
     it('a reset that persists → 502 upstream_error after one retry', async () => {
       const sealed = await sealedRefreshToken();
       emulator.injectFault({ kind: 'reset' }, 3);
+      emulator.clearRequests();
       const response = await http().post('/refresh').type('form').send({ refresh_token: sealed });
       expect(response.status).toBe(502);
       expect(response.body.error).toBe('upstream_error');
+      // The first try and exactly one retry; the third queued reset is never reached.
+      expect(emulator.requests.filter((received) => received.path === '/api/token')).toHaveLength(2);
     });
 
     it('connection refused → 502 upstream_error', async () => {
@@ -286,7 +288,7 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       ['swap as text/plain', (a) => a.post('/swap').type('text/plain').send('code=abc'), 400, 'Content-Type must be application/x-www-form-urlencoded or application/json'],
       ['swap without a body', (a) => a.post('/swap'), 400, 'Content-Type must be'],
       ['swap with malformed JSON', (a) => a.post('/swap').type('json').send('{"code":'), 400, 'Request body is not valid JSON'],
-      ['swap with a JSON array', (a) => a.post('/swap').type('json').send('[1,2]'), 400, 'code'],
+      ['swap with a JSON array', (a) => a.post('/swap').type('json').send('[1,2]'), 400, 'code is required'],
       ['swap with a gzip body that does not decompress', (a) => a.post('/swap').type('form').set('Content-Encoding', 'gzip').send('code=abc'), 400, 'Request body could not be read'],
       ['refresh with a deflate JSON body that does not decompress', (a) => a.post('/refresh').type('json').set('Content-Encoding', 'deflate').send('{"refresh_token":"x"}'), 400, 'Request body could not be read'],
       ['refresh without token', (a) => a.post('/refresh').type('form').send({}), 400, 'refresh_token is required'],

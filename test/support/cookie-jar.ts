@@ -56,6 +56,11 @@ export class CookieJar {
     return this;
   }
 
+  delete(name: string): this {
+    this.cookies.delete(name);
+    return this;
+  }
+
   copy(): CookieJar {
     const copy = new CookieJar();
     this.cookies.forEach((value, name) => copy.set(name, value));
