@@ -180,6 +180,28 @@ describe('Running it like production', () => {
       }
     });
 
+    it('logs an upstream fault once, as an error with its cause and the request id, next to an info access line', async () => {
+      const logs = new LogCapture();
+      const service = await startTestApp(serviceEnvironment(emulator.url, { LOG_LEVEL: 'info' }), { logDestination: logs });
+      try {
+        const sealed = (await swap(service)).body.refresh_token as string;
+        emulator.injectFault({ kind: 'status', status: 503, body: '' });
+        const failed = await request(service.url).post('/refresh').type('form').send({ refresh_token: sealed });
+        expect(failed.status).toBe(502);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+
+        const errors = logs.entries.filter((entry) => entry.level === 50);
+        expect(errors).toHaveLength(1);
+        // Logged in the request's context: the line carries its id, as the access line does.
+        expect(errors[0]).toMatchObject({ error: 'upstream_error', status: 502, detail: 'status 503', req: { id: failed.headers['x-request-id'] } });
+        const access = logs.accessEntries.find((entry) => entry.req?.id === failed.headers['x-request-id']);
+        expect(access).toMatchObject({ level: 30, res: { statusCode: 502 }, route: '/refresh' });
+        expect(access?.err).toBeUndefined();
+      } finally {
+        await service.close();
+      }
+    });
+
     it('writes no access lines with ACCESS_LOG=off', async () => {
       const logs = new LogCapture();
       const service = await startTestApp(serviceEnvironment(emulator.url, { LOG_LEVEL: 'info', ACCESS_LOG: 'off' }), {

@@ -1,4 +1,5 @@
 import express, { RequestHandler } from 'express';
+import { AsyncResource } from 'node:async_hooks';
 import { Readable } from 'node:stream';
 import { BODY_LIMIT, BODY_LIMIT_BYTES } from './body-limit';
 import { parseJson } from './json-object';
@@ -52,7 +53,11 @@ export function bodyParser(): RequestHandler {
   const fallback: RequestHandler = (request, response, next) =>
     json(request, response, (error?: unknown) => (error ? next(error) : urlencoded(request, response, next)));
 
-  const reader: RequestHandler = (request, response, next) => {
+  const reader: RequestHandler = (request, response, callerNext) => {
+    // Stream events fire in the connection's async context, not this request's. Bound to it, the
+    // rest of the pipeline keeps the request's: nestjs-pino's request logger, so the lines it
+    // logs (a fault in the filter, say) carry the request's id.
+    const next = AsyncResource.bind(callerNext);
     const headers = request.headers;
     const kind = PLAIN_TYPES.get(headers['content-type']?.toLowerCase() ?? '');
     const length = Number(headers['content-length']);

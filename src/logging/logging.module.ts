@@ -26,10 +26,16 @@ function pinoHttpOptions(settings: ConfigType<typeof httpConfig>, toStream: bool
     level: settings.logLevel as LevelWithSilent,
     redact: { paths: REDACT_PATHS, censor: REDACTED },
     autoLogging: { ignore: (request) => QUIET_PATHS.has((request.url ?? '').split('?')[0]) },
-    customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
+    // A fault is logged once, as an error with its cause, by the exception filter. pino-http would
+    // add a second error line per 5xx, carrying a stack of its own making: its access line stays info.
+    customLogLevel: () => 'info',
+    customErrorMessage: () => 'request completed',
     // The request is serialized when it arrives; which route answered is known only at the end.
     customSuccessObject: (request, _response, value: object) => ({ ...value, route: routeTemplateOf(request as Request) }),
-    customErrorObject: (request, _response, _error, value: object) => ({ ...value, route: routeTemplateOf(request as Request) }),
+    customErrorObject: (request, _response, _error, value: object) => {
+      const { err: _madeUp, ...line } = value as Record<string, unknown>;
+      return { ...line, route: routeTemplateOf(request as Request) };
+    },
     // One small access line: no headers at all, so cookies and Authorization never get near it.
     serializers: {
       req: (request: { id: string; method: string; url: string; raw: Request }) => ({
