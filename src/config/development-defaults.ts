@@ -31,7 +31,8 @@ export function developmentDefaults(env: EnvironmentVariables, offlineAccountsUr
     variables.CLIENT_SECRET = OFFLINE_CLIENT.clientSecret;
     variables.SPOTIFY_ACCOUNTS_URL = offlineAccountsUrl;
     warnings.push(
-      `OFFLINE MODE: CLIENT_ID is not set, so this service talks to a local Spotify Accounts emulator at ${offlineAccountsUrl}, NOT to Spotify. ` +
+      `OFFLINE MODE: CLIENT_ID is not set, so this service talks to a local Spotify Accounts emulator at ${offlineAccountsUrl} ` +
+        `(its Spotify app: ${OFFLINE_CLIENT.clientId}), NOT to Spotify. ` +
         'Set CLIENT_ID and CLIENT_SECRET to use your Spotify app.',
     );
     if (env.SPOTIFY_ACCOUNTS_URL !== undefined) {
