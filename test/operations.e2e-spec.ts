@@ -110,13 +110,13 @@ describe('Running it like production', () => {
       expect(scrape.status).toBe(200);
       expect(scrape.headers['content-type']).toMatch(/^text\/plain;.*version=0\.0\.4/);
       const text = scrape.text;
-      expect(text).toMatch(/http_requests_total\{method="POST",route="\/swap",status="200"\} 1/);
-      expect(text).toMatch(/http_requests_total\{method="POST",route="\/refresh",status="400"\} 1/);
-      expect(text).toMatch(/http_requests_total\{method="GET",route="unmatched",status="404"\} 1/);
+      expect(text).toMatch(/http_requests_total\{method="POST",route="\/swap",status="200"\} 1$/m);
+      expect(text).toMatch(/http_requests_total\{method="POST",route="\/refresh",status="400"\} 1$/m);
+      expect(text).toMatch(/http_requests_total\{method="GET",route="unmatched",status="404"\} 1$/m);
       expect(text).toMatch(/http_request_duration_seconds_bucket\{le="[\d.]+",method="POST",route="\/swap",status="200"\}/);
-      expect(text).toMatch(/spotify_request_duration_seconds_count\{operation="exchange_code",outcome="ok"\} 1/);
-      expect(text).toMatch(/spotify_request_duration_seconds_count\{operation="exchange_code",outcome="upstream_error"\} 1/);
-      expect(text).toMatch(/refresh_token_opens_total\{key="failed"\} 1/);
+      expect(text).toMatch(/spotify_request_duration_seconds_count\{operation="exchange_code",outcome="ok"\} 1$/m);
+      expect(text).toMatch(/spotify_request_duration_seconds_count\{operation="exchange_code",outcome="upstream_error"\} 1$/m);
+      expect(text).toMatch(/refresh_token_opens_total\{key="failed"\} 1$/m);
       expect(text).toMatch(/process_cpu_user_seconds_total \d/);
       expect(text).not.toContain('secret-code');
       expect(text).not.toContain('/no/such/path');
@@ -137,9 +137,9 @@ describe('Running it like production', () => {
         emulator.injectFault({ kind: 'hang' });
         expect((await request(rotated.url).post('/refresh').type('form').send({ refresh_token: oldToken })).status).toBe(504);
         const text = (await request(rotated.url).get('/metrics')).text;
-        expect(text).toMatch(/refresh_token_opens_total\{key="previous"\} 3/);
-        expect(text).toMatch(/spotify_request_duration_seconds_count\{operation="refresh_token",outcome="rate_limited"\} 1/);
-        expect(text).toMatch(/spotify_request_duration_seconds_count\{operation="refresh_token",outcome="timeout"\} 1/);
+        expect(text).toMatch(/refresh_token_opens_total\{key="previous"\} 3$/m);
+        expect(text).toMatch(/spotify_request_duration_seconds_count\{operation="refresh_token",outcome="rate_limited"\} 1$/m);
+        expect(text).toMatch(/spotify_request_duration_seconds_count\{operation="refresh_token",outcome="timeout"\} 1$/m);
       } finally {
         await rotated.close();
       }
@@ -257,7 +257,7 @@ describe('Running it like production', () => {
         expect((await swap(service)).status).toBe(200);
         expect((await swap(service)).status).toBe(200);
         expect((await swap(service)).status).toBe(429);
-        expect((await request(service.url).get('/metrics')).text).toMatch(/rate_limit_store_errors_total 3/);
+        expect((await request(service.url).get('/metrics')).text).toMatch(/rate_limit_store_errors_total 3$/m);
       } finally {
         await service.close();
       }
