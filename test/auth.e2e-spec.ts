@@ -4,10 +4,11 @@ import { EmulatorFault } from '../src/emulator/emulator.types';
 import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
 import { RawEnvironment } from '../src/config/environment';
 import { isDeletion, setCookiesOf } from './support/cookie-jar';
-import { startEmulator } from './support/emulator';
+import { startEmulator, tokenRequests } from './support/emulator';
 import { approveAutomatically, BrowserLogin, decideAtConsentPage, landingResult, locationOf } from './support/login-flow';
 import { later, serviceEnvironment, startTestApp, TEST_CLIENT, TEST_SECRET, TestApp } from './support/test-app';
 import { expectNoStore } from './support/no-store';
+import { flipByte } from './support/sealed-text';
 
 const REDIRECT_URI = 'https://swap.example.com/callback';
 const FINAL_URI = 'https://app.example.com/logged-in';
@@ -42,10 +43,6 @@ function expectLandingError(response: request.Response, error: string, page = FI
   const landing = expectFinishedCallback(response);
   expect(`${landing.origin}${landing.pathname}${landing.search}`).toBe(page);
   expect(landingResult(landing)).toEqual({ error });
-}
-
-function tokenRequests(emulator: SpotifyEmulator) {
-  return emulator.requests.filter((received) => received.path === '/api/token');
 }
 
 describe('Browser login (/login, /callback)', () => {
@@ -240,11 +237,6 @@ describe('Browser login (/login, /callback)', () => {
   });
 
   describe('state failures land on FINAL_URI with error=state_mismatch, before any code is redeemed', () => {
-    const flipByte = (sealed: string, offset: number) => {
-      const bytes = Buffer.from(sealed, 'base64url');
-      bytes[offset] ^= 0x01;
-      return bytes.toString('base64url');
-    };
     const randomState = () => randomBytes(32).toString('base64url');
 
     /** Each case meddles with a browser that has just been sent back by Spotify. */

@@ -5,11 +5,12 @@ import { Sealer } from '../src/crypto/sealer';
 import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
 import { parseSession, serializeSession, Session } from '../src/session/session';
 import { CookieJar, isDeletion, SetCookie, setCookiesOf } from './support/cookie-jar';
-import { startEmulator } from './support/emulator';
+import { startEmulator, tokenRequests } from './support/emulator';
 import { LogCapture } from './support/log-capture';
 import { approveAutomatically, BrowserLogin, decideAtConsentPage, landingResult, locationOf } from './support/login-flow';
 import { later, serviceEnvironment, startTestApp, TEST_CLIENT, TEST_SECRET, TestApp } from './support/test-app';
 import { expectNoStore } from './support/no-store';
+import { flipByte } from './support/sealed-text';
 
 const REDIRECT_URI = 'https://swap.example.com/callback';
 const FINAL_URI = 'https://app.example.com/logged-in';
@@ -50,10 +51,6 @@ function cookieLine(response: request.Response, name = SESSION_COOKIE): SetCooki
 function openSession(service: TestApp, sealed: string): Session | undefined {
   const opened = service.app.get(CryptoService, { strict: false }).open('session', sealed);
   return opened === undefined ? undefined : parseSession(opened.value);
-}
-
-function tokenRequests(emulator: SpotifyEmulator) {
-  return emulator.requests.filter((received) => received.path === '/api/token');
 }
 
 function refreshGrants(emulator: SpotifyEmulator) {
@@ -310,11 +307,6 @@ describe('Session mode (BROWSER_MODE=session)', () => {
     });
 
     describe('a cookie this deployment did not seal → 401 invalid_token, never a 5xx, Spotify never called', () => {
-      const flipByte = (sealed: string, offset: number) => {
-        const bytes = Buffer.from(sealed, 'base64url');
-        bytes[offset < 0 ? bytes.length + offset : offset] ^= 0x01;
-        return bytes.toString('base64url');
-      };
       const sealedWith = (secret: string, clientId: string, purpose: string, plaintext: string) =>
         new Sealer(purpose, clientId, secret).seal(plaintext);
       const someSession = (): Session => ({ refresh_token: 'r', access_token: 'a', expires_at: Date.now() + 3_600_000, scope: '' });

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
 import { EmulatorFault } from '../src/emulator/emulator.types';
-import { MOBILE_CALLBACK, OTHER_MOBILE_CALLBACK, startEmulator } from './support/emulator';
+import { MOBILE_CALLBACK, OTHER_MOBILE_CALLBACK, startEmulator, tokenRequests } from './support/emulator';
 import { freePort } from './support/free-port';
 import { serviceEnvironment, startTestApp, TEST_CLIENT, TestApp } from './support/test-app';
 import { expectNoStore } from './support/no-store';
+import { flipByte } from './support/sealed-text';
 
 const UPSTREAM_TIMEOUT_MS = 1000;
 const BASIC = `Basic ${Buffer.from(`${TEST_CLIENT.clientId}:${TEST_CLIENT.clientSecret}`).toString('base64')}`;
@@ -238,7 +239,7 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       emulator.injectFault({ kind: 'reset' }, 1);
       const response = await http().post('/refresh').type('form').send({ refresh_token: sealed });
       expect(response.status).toBe(200);
-      expect(emulator.requests.filter((received) => received.path === '/api/token')).toHaveLength(3);
+      expect(tokenRequests(emulator)).toHaveLength(3);
     });
 
     it('a reset that persists → 502 upstream_error after one retry', async () => {
@@ -249,7 +250,7 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       expect(response.status).toBe(502);
       expect(response.body.error).toBe('upstream_error');
       // The first try and exactly one retry; the third queued reset is never reached.
-      expect(emulator.requests.filter((received) => received.path === '/api/token')).toHaveLength(2);
+      expect(tokenRequests(emulator)).toHaveLength(2);
     });
 
     it('connection refused → 502 upstream_error', async () => {
@@ -311,17 +312,12 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       expectNoStore(response);
     });
 
-    const tamper = (sealed: string, offset: number) => {
-      const bytes = Buffer.from(sealed, 'base64url');
-      bytes[offset] ^= 0x20;
-      return bytes.toString('base64url');
-    };
     const tamperings: Array<[string, (sealed: string) => string]> = [
-      ['version byte flipped', (s) => tamper(s, 0)],
-      ['key id flipped', (s) => tamper(s, 3)],
-      ['IV flipped', (s) => tamper(s, 10)],
-      ['ciphertext flipped', (s) => tamper(s, 20)],
-      ['tag flipped', (s) => tamper(s, Buffer.from(s, 'base64url').length - 1)],
+      ['version byte flipped', (s) => flipByte(s, 0)],
+      ['key id flipped', (s) => flipByte(s, 3)],
+      ['IV flipped', (s) => flipByte(s, 10)],
+      ['ciphertext flipped', (s) => flipByte(s, 20)],
+      ['tag flipped', (s) => flipByte(s, Buffer.from(s, 'base64url').length - 1)],
       ['truncated', (s) => s.slice(0, s.length - 10)],
       ['extended', (s) => `${s}AAAA`],
       ['not base64url', (s) => `${s.slice(0, -2)}+/`],

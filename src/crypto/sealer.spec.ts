@@ -1,3 +1,4 @@
+import { flipByte } from '../../test/support/sealed-text';
 import { keyIdOf, Sealer } from './sealer';
 
 const CURRENT = 'current-secret-current-secret-current-secret';
@@ -8,13 +9,6 @@ const TOKEN = 'AQD-spotify-refresh-token_value';
 
 const sealer = (current = CURRENT, previous: string[] = [], purpose = 'refresh-token', binding = CLIENT) =>
   new Sealer(purpose, binding, current, previous);
-
-/** Flips one bit of the decoded bytes at `offset` and re-encodes. */
-function flipByte(sealed: string, offset: number): string {
-  const bytes = Buffer.from(sealed, 'base64url');
-  bytes[offset] ^= 0x01;
-  return bytes.toString('base64url');
-}
 
 const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 

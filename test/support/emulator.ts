@@ -14,3 +14,8 @@ export async function startEmulator(options: SpotifyEmulatorOptions = {}): Promi
   await emulator.start(0);
   return emulator;
 }
+
+/** The calls the emulator's token endpoint received: code exchanges and refreshes. */
+export function tokenRequests(emulator: SpotifyEmulator) {
+  return emulator.requests.filter((received) => received.path === '/api/token');
+}
