@@ -3,7 +3,7 @@ import request from 'supertest';
 import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
 import { drainAndClose } from '../src/health/graceful-shutdown';
 import { ReadinessService } from '../src/health/readiness.service';
-import { MOBILE_CALLBACK, startEmulator } from './support/emulator';
+import { MOBILE_CALLBACK, startEmulator, tokenRequests } from './support/emulator';
 import { LogCapture } from './support/log-capture';
 import { serviceEnvironment, startTestApp, TestApp } from './support/test-app';
 
@@ -49,18 +49,23 @@ describe('Running it like production', () => {
   });
 
   describe('graceful shutdown', () => {
+    /** Resolves once the emulator has taken `count` token requests: the last one is now in flight upstream. */
+    async function upstreamReceived(count: number): Promise<void> {
+      while (tokenRequests(emulator).length < count) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+
     it('turns not-ready, finishes the in-flight request waiting on Spotify, then closes', async () => {
       const service = await startTestApp(serviceEnvironment(emulator.url));
       const sealed = (await swap(service)).body.refresh_token as string;
       emulator.latencyMs = 600;
+      const received = tokenRequests(emulator).length;
 
       const inFlight = request(service.url).post('/refresh').type('form').send({ refresh_token: sealed });
       const answered = inFlight.then((response) => response);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await upstreamReceived(received + 1);
       const logger = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
-      const drained = drainAndClose(service.app, { shutdownDelayMs: 200, shutdownGraceMs: 5000 }, logger);
-
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Not ready from the first moment; the listener stays open for the delay.
+      const drained = drainAndClose(service.app, { shutdownDelayMs: 300, shutdownGraceMs: 5000 }, logger);
       const during = await request(service.url).get('/health/ready');
       expect(during.status).toBe(503);
       expect(during.body).toEqual({ error: 'temporarily_unavailable', error_description: 'This instance is not ready to serve' });
@@ -78,11 +83,12 @@ describe('Running it like production', () => {
       const service = await startTestApp(serviceEnvironment(emulator.url, { UPSTREAM_TIMEOUT_MS: '10000' }));
       const sealed = (await swap(service)).body.refresh_token as string;
       emulator.injectFault({ kind: 'hang' });
+      const received = tokenRequests(emulator).length;
       const stuck = request(service.url).post('/refresh').type('form').send({ refresh_token: sealed }).then(
         () => 'answered',
         () => 'cut',
       );
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await upstreamReceived(received + 1);
       const logger = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
       const started = Date.now();
       await drainAndClose(service.app, { shutdownDelayMs: 0, shutdownGraceMs: 500 }, logger);
