@@ -37,7 +37,7 @@ describe('Starting the compiled service (node dist/main.js)', () => {
     const service = spawnService({ PORT: '0', ENCRYPTION_SECRET: SECRET, CALLBACK_URL: 'myapp://callback' });
     try {
       await waitForOutput(service, /Listening on port/);
-      expect(service.output()).toMatch(/OFFLINE MODE: .*local Spotify Accounts emulator at http:\/\/127\.0\.0\.1:\d+, NOT to Spotify/);
+      expect(service.output()).toMatch(/OFFLINE MODE: .*local Spotify Accounts emulator at http:\/\/127\.0\.0\.1:\d+ \(its Spotify app: offline-demo-client\), NOT to Spotify/);
       expect(service.output()).not.toContain('ENCRYPTION_SECRET is not set');
     } finally {
       service.child.kill('SIGTERM');
