@@ -12,7 +12,7 @@ function running(): SpotifyEmulator {
 async function execute(command: EmulatorCommand): Promise<EmulatorAnswers[EmulatorCommand['type']]> {
   switch (command.type) {
     case 'start':
-      emulator = new SpotifyEmulator({ tls: command.tls, clients: [command.client] });
+      emulator = new SpotifyEmulator({ tls: command.tls, clients: [command.client], recordRequests: false });
       return emulator.start(0);
     case 'latency':
       running().latencyMs = command.ms;

@@ -14,6 +14,7 @@ export async function startOfflineSpotify(redirectUris: readonly string[]): Prom
   const { SpotifyEmulator } = await import('./emulator/spotify-emulator');
   const emulator = new SpotifyEmulator({
     clients: [{ ...OFFLINE_CLIENT, redirectUris: [...redirectUris] }],
+    recordRequests: false,
   });
   const url = await emulator.start(0);
   return { url, stop: () => emulator.stop() };

@@ -499,6 +499,22 @@ describe('SpotifyEmulator (e2e)', () => {
     });
   });
 
+  it.each(['http://[', '//[/x', 'http://a:99999/authorize'])('answers a malformed request target (%s) with 400 JSON, not a 500', async (target) => {
+    const socket = net.connect(Number(new URL(url).port), '127.0.0.1');
+    socket.end(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    let answer = '';
+    for await (const chunk of socket) answer += String(chunk);
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('{"error":"invalid_request","error_description":"Malformed request target"}');
+  });
+
+  it('keeps no requests when told not to, as a long-running emulator must not', () =>
+    withOwnEmulator({ recordRequests: false }, async (own, base) => {
+      const response = await rawTokenRequest(base, { grant_type: 'client_credentials' });
+      expect(response.status).toBe(200);
+      expect(own.requests).toEqual([]);
+    }));
+
   describe('faults on /api/token', () => {
     const clientCredentials = () => postToken({ grant_type: 'client_credentials' }, basic());
 

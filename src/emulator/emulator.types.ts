@@ -26,6 +26,11 @@ export interface SpotifyEmulatorOptions {
   latencyMs?: number;
   /** Clock in epoch milliseconds, injectable so tests can move time. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Keep every `/api/token` and `/v1/me` request for `requests` (tests read them). Default true;
+   * a long-running emulator (offline mode, the benchmark) turns it off, or memory only grows.
+   */
+  recordRequests?: boolean;
 }
 
 /**

@@ -11,6 +11,9 @@ import { BodyTooLargeError, flattenHeaders, parseForm, readBody, send } from './
 import { meEndpoint, webApiError } from './me-endpoint';
 import { TokenEndpoint, TokenPolicy } from './token-endpoint';
 
+/** Resolves request targets, which are paths (or, from odd clients, absolute URLs). */
+const EMULATOR_BASE = 'http://emulator.invalid';
+
 export type { EmulatorClient, EmulatorFault, RecordedRequest, SpotifyEmulatorOptions } from './emulator.types';
 
 /** What {@link SpotifyEmulator.mintCode} issues a code for. */
@@ -236,13 +239,16 @@ export class SpotifyEmulator implements TokenPolicy, AuthorizePolicy {
         // The rest of the body is still on the wire, so this connection cannot be reused.
         send(res, oauthError(413, 'invalid_request', 'Request body too large', { connection: 'close' }));
       } else {
-        send(res, oauthError(500, 'server_error', error instanceof Error ? error.message : String(error)));
+        // The cause stays here: an error's message is no business of the client's.
+        send(res, oauthError(500, 'server_error', 'The emulator could not handle the request'));
       }
     }
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    const target = req.url ?? '/';
+    if (!URL.canParse(target, EMULATOR_BASE)) return send(res, oauthError(400, 'invalid_request', 'Malformed request target'));
+    const url = new URL(target, EMULATOR_BASE);
     switch (url.pathname) {
       case '/authorize':
         if (req.method !== 'GET') return send(res, methodNotAllowed('GET'));
@@ -273,6 +279,7 @@ export class SpotifyEmulator implements TokenPolicy, AuthorizePolicy {
   private async record(req: IncomingMessage): Promise<Record<string, string>> {
     const body = await readBody(req);
     const form = parseForm(req.headers['content-type'], body);
+    if (this.options.recordRequests === false) return form;
     this.recorded.push({
       method: req.method ?? '',
       path: req.url ?? '',
