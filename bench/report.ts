@@ -70,7 +70,7 @@ export function renderTable(rows: Row[]): string {
     'CPU ×',
     'upstream conns svc / raw',
     'peak RSS MB svc / raw',
-    'non-2xx+errors svc / raw',
+    'failed (non-2xx, errors, unanswered) svc / raw',
   ];
   const lines = rows.map((row) => {
     const s = representative(row.runs.service);
@@ -153,7 +153,7 @@ export function checkTargets(rows: Row[]): Check[] {
       failed.length === 0
         ? `${all.reduce((sum, { m }) => sum + m.load.requests, 0)} requests`
         : failed
-            .map(({ row, target, m }) => `${target} /${row.route} ${row.connections}c ${row.latencyMs}ms: ${JSON.stringify(m.load.statusCodes)}, ${m.load.errors} errors`)
+            .map(({ row, target, m }) => `${target} /${row.route} ${row.connections}c ${row.latencyMs}ms: ${JSON.stringify(m.load.statusCodes)}, ${m.load.errors} errors, ${m.load.unanswered} unanswered`)
             .join('; '),
   });
   return checks;

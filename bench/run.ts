@@ -217,16 +217,19 @@ async function timedPhases(settings: Settings, { emulator, emulatorStats, runner
     for (const connections of settings.connections) {
       for (const route of ['refresh', 'swap'] as const) {
         const row: Row = { latencyMs, route, connections, runs: { service: [], baseline: [] } };
-        // ABAB: service and baseline alternate, so drift on this shared machine hits both alike.
+        // Service and baseline take turns, and who goes first alternates from row to row and round
+        // to round (ABBA when repeated), so drift on this shared machine hits both alike.
         for (let round = 0; round < (isHeadline(row) ? settings.repeats : 1); round += 1) {
-          for (const runner of runners) {
+          const order = (rows.length + round) % 2 === 0 ? runners : [...runners].reverse();
+          for (const runner of order) {
             const m = await measure(runner, route, connections, settings.durationS);
             row.runs[runner.name].push(m);
             log(
               `${latencyMs} ms /${route} ${connections} conns ${runner.name}: ${m.load.perSecond.toFixed(0)} req/s, ` +
                 `p99 ${m.load.p99Ms.toFixed(1)} ms, CPU/req ${m.cpuMicrosPerRequest.toFixed(0)} µs ` +
                 `(emulator ${m.emulatorCpuMicrosPerRequest.toFixed(0)}, autocannon ${m.driverCpuMicrosPerRequest.toFixed(0)}), ` +
-                `${m.upstreamConnections} upstream conns, peak ${m.peakRssMb.toFixed(0)} MB, ${m.load.non2xx} non-2xx, ${m.load.errors} errors`,
+                `${m.upstreamConnections} upstream conns, peak ${m.peakRssMb.toFixed(0)} MB, ${m.load.non2xx} non-2xx, ${m.load.errors} errors, ` +
+                `${m.load.unanswered} unanswered`,
             );
           }
         }
@@ -255,7 +258,9 @@ async function instructionCounts(settings: Settings, { runners, sealed, guard }:
     control('--dump');
     control('--instr=off');
     if (failedRequests(counted) > 0 || counted.requests === 0) {
-      throw new Error(`${runner.name}: ${counted.non2xx} non-2xx and ${counted.errors} errors of ${counted.requests} counted requests`);
+      throw new Error(
+        `${runner.name}: ${counted.non2xx} non-2xx, ${counted.errors} errors and ${counted.unanswered} unanswered of ${counted.requests} counted requests`,
+      );
     }
     const totals = /^totals:\s+(\d+)/m.exec(readFileSync(join(workDir, `callgrind.${pid}.1`), 'utf8'));
     if (!totals) throw new Error(`${runner.name}: callgrind wrote no totals`);
@@ -281,10 +286,11 @@ Written by \`npm run bench\` (bench/run.ts); re-run it when the hot path changes
 - Machine: ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}
 - Node ${process.version}, ${new Date().toISOString()}
 - Command: \`${command()}\`
-- Each phase ${settings.durationS} s after ${settings.warmupS} s warm-up per route and program; connections ${settings.connections.join(', ')}; upstream latency ${settings.latenciesMs.join(' and ')} ms; /refresh at 64 connections and 0 ms repeated ${settings.repeats}× (ABAB, median shown).
-- svc = \`node dist/main.js\` (NODE_OPTIONS=${settings.nodeOptions} as in the Dockerfile, NODE_ENV=production, ACCESS_LOG=off, LOG_LEVEL=warn, TRUST_PROXY=loopback, RATE_LIMIT_PER_MINUTE=1000000); raw = bench/raw-baseline.ts (node:http + https.Agent, same Sealer, /swap too). Both call the emulator (its own process) over HTTPS on keep-alive sockets, trusting its throwaway certificate through NODE_EXTRA_CA_CERTS.
+- Each phase ${settings.durationS} s after ${settings.warmupS} s warm-up per route and program; connections ${settings.connections.join(', ')}; upstream latency ${settings.latenciesMs.join(' and ')} ms; /refresh at 64 connections and 0 ms repeated ${settings.repeats}× (ABBA…, median shown); who goes first alternates from row to row.
+- svc = \`node dist/main.js\` (NODE_OPTIONS=${settings.nodeOptions} as in the Dockerfile, NODE_ENV=production, ACCESS_LOG=off, LOG_LEVEL=warn, TRUST_PROXY=loopback, RATE_LIMIT_PER_MINUTE=1000000); raw = bench/raw-baseline.ts (node:http server, undici Pool to the emulator as the service uses, same Sealer, /swap too). Both call the emulator (its own process) over HTTPS on keep-alive sockets, trusting its throwaway certificate through NODE_EXTRA_CA_CERTS.
 - Requests name their client in X-Forwarded-For, from a pool of 4096 addresses, as behind a load balancer: the service's per-IP rate limiter then keeps per-client state the size production sees. (All load from one address with the limit raised would measure @nestjs/throttler's in-memory store scanning a minute of that address's hits on every request.)
 - CPU µs/req is the program's own user+system time (/proc) over requests served: the steadiest number here. The load generator, the emulator and the program share the cores, so req/s and latency swing between runs (±25 % has been seen); compare ratios.
+- Upstream conns: TCP/TLS connections the emulator accepted during the phase; 0 means the program kept using sockets its pool opened in the phase before. Failed counts non-2xx answers, errors (a 2 s timeout included) and requests sent but never answered beyond the one per connection the end of a phase cuts off.
 - Once a program's one thread is saturated, latency at a fixed number of connections is connections ÷ throughput: at 0 ms the 16-connection p99 check restates the throughput gap, and the 20 ms pass is where it shows added latency.
 
 ${table}
