@@ -386,7 +386,7 @@ describe('Rotating ENCRYPTION_SECRET logs nobody out', () => {
   });
 
   it('survives a rolling rotation: instances announcing the new secret and instances sealing with it read each other', async () => {
-    // Step 1 of the README's procedure everywhere first, then step 2 rolls out: both kinds serve at once.
+    // Step 2 of the README's procedure everywhere first (announce), then step 3 rolls out: both kinds serve at once.
     const announcing = await startTestApp(serviceEnvironment(emulator.url, { ENCRYPTION_SECRET: OLD, ENCRYPTION_SECRET_PREVIOUS: NEW }));
     const switched = await startTestApp(serviceEnvironment(emulator.url, { ENCRYPTION_SECRET: NEW, ENCRYPTION_SECRET_PREVIOUS: OLD }));
     try {
