@@ -281,10 +281,10 @@ function operationsProblems(env: EnvironmentVariables): string[] {
     problems.push('REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379');
   }
   // Defaults count too: a grace set alone below production's 5 s delay would leave no drain at all.
-  if (shutdownDelayMs(env) > shutdownGraceMs(env)) {
-    problems.push(
-      `SHUTDOWN_DELAY_MS (${shutdownDelayMs(env)}) must not exceed SHUTDOWN_GRACE_MS (${shutdownGraceMs(env)}): the grace period includes the delay`,
-    );
+  const delayMs = shutdownDelayMs(env);
+  const graceMs = shutdownGraceMs(env);
+  if (delayMs > graceMs) {
+    problems.push(`SHUTDOWN_DELAY_MS (${delayMs}) must not exceed SHUTDOWN_GRACE_MS (${graceMs}): the grace period includes the delay`);
   }
   return problems;
 }
