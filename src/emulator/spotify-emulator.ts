@@ -14,6 +14,15 @@ import { TokenEndpoint, TokenPolicy } from './token-endpoint';
 /** Resolves request targets, which are paths (or, from odd clients, absolute URLs). */
 const EMULATOR_BASE = 'http://emulator.invalid';
 
+/** The request target as a URL, parsed once; `undefined` when it is not one. */
+function parseTarget(target: string): URL | undefined {
+  try {
+    return new URL(target, EMULATOR_BASE);
+  } catch {
+    return undefined;
+  }
+}
+
 export type { EmulatorClient, EmulatorFault, RecordedRequest, SpotifyEmulatorOptions } from './emulator.types';
 
 /** What {@link SpotifyEmulator.mintCode} issues a code for. */
@@ -246,9 +255,8 @@ export class SpotifyEmulator implements TokenPolicy, AuthorizePolicy {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const target = req.url ?? '/';
-    if (!URL.canParse(target, EMULATOR_BASE)) return send(res, oauthError(400, 'invalid_request', 'Malformed request target'));
-    const url = new URL(target, EMULATOR_BASE);
+    const url = parseTarget(req.url ?? '/');
+    if (url === undefined) return send(res, oauthError(400, 'invalid_request', 'Malformed request target'));
     switch (url.pathname) {
       case '/authorize':
         if (req.method !== 'GET') return send(res, methodNotAllowed('GET'));
