@@ -35,6 +35,10 @@ export class RateLimitStore implements ThrottlerStorage, OnApplicationShutdown {
         maxRetriesPerRequest: 0,
         connectTimeout: 1000,
         commandTimeout: 500,
+        // disconnect() arms a timer of this length to destroy the socket if it will not close; when
+        // the socket is already gone (Redis down, client reconnecting), that timer is never cleared
+        // and holds the process open (ioredis#1247). Counters are disposable: no need to wait.
+        disconnectTimeout: 100,
       });
       this.redis.on('error', (error: Error) => this.logStoreError(error));
       this.shared = new ThrottlerStorageRedisService(this.redis);
