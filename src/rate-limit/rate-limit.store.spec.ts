@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 
 /**
  * In a process of its own: the question is whether the process can end once the store shuts
@@ -19,6 +20,7 @@ const SHUT_DOWN_WHILE_REDIS_IS_DOWN = `
 describe('RateLimitStore', () => {
   it('lets the process end promptly when it shuts down while Redis is unreachable', () => {
     const output = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', SHUT_DOWN_WHILE_REDIS_IS_DOWN], {
+      cwd: join(__dirname, '..', '..'),
       encoding: 'utf8',
       timeout: 30_000,
     });
