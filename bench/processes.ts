@@ -157,7 +157,12 @@ export class ProcessStats {
     }
     this.polledPeakKb = this.rssKb();
     this.timer = setInterval(() => {
-      this.polledPeakKb = Math.max(this.polledPeakKb, this.rssKb());
+      try {
+        this.polledPeakKb = Math.max(this.polledPeakKb, this.rssKb());
+      } catch {
+        // The process is gone: its exit, reported by the run, is the error worth seeing.
+        clearInterval(this.timer);
+      }
     }, 100);
   }
 

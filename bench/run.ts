@@ -18,7 +18,7 @@ import {
   stopChildren,
   waitForPort,
 } from './processes';
-import { checkTargets, isHeadline, Measurement, renderChecks, renderTable, Route, Row, Target } from './report';
+import { checkTargets, isJudged, Measurement, renderChecks, renderTable, Route, Row, Target } from './report';
 
 /** Compiled to dist/bench/bench/: the repository root is three levels up. */
 const ROOT = join(__dirname, '..', '..', '..');
@@ -219,7 +219,7 @@ async function timedPhases(settings: Settings, { emulator, emulatorStats, runner
         const row: Row = { latencyMs, route, connections, runs: { service: [], baseline: [] } };
         // Service and baseline take turns, and who goes first alternates from row to row and round
         // to round (ABBA when repeated), so drift on this shared machine hits both alike.
-        for (let round = 0; round < (isHeadline(row) ? settings.repeats : 1); round += 1) {
+        for (let round = 0; round < (isJudged(row) ? settings.repeats : 1); round += 1) {
           const order = (rows.length + round) % 2 === 0 ? runners : [...runners].reverse();
           for (const runner of order) {
             const m = await measure(runner, route, connections, settings.durationS);
@@ -286,10 +286,10 @@ Written by \`npm run bench\` (bench/run.ts); re-run it when the hot path changes
 - Machine: ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}
 - Node ${process.version}, ${new Date().toISOString()}
 - Command: \`${command()}\`
-- Each phase ${settings.durationS} s after ${settings.warmupS} s warm-up per route and program; connections ${settings.connections.join(', ')}; upstream latency ${settings.latenciesMs.join(' and ')} ms; /refresh at 64 connections and 0 ms repeated ${settings.repeats}× (ABBA…, median shown); who goes first alternates from row to row.
+- Each phase ${settings.durationS} s after ${settings.warmupS} s warm-up per route and program; connections ${settings.connections.join(', ')}; upstream latency ${settings.latenciesMs.join(' and ')} ms. The rows a target is judged on (/refresh at 64 connections and 0 ms, and every 16-connection row) run ${settings.repeats}× per program (ABBA…); their cells are the median over rounds of each statistic (max, upstream conns and peak RSS: the most, failed: the sum). Who goes first alternates from row to row.
 - svc = \`node dist/main.js\` (NODE_OPTIONS=${settings.nodeOptions} as in the Dockerfile, NODE_ENV=production, ACCESS_LOG=off, LOG_LEVEL=warn, TRUST_PROXY=loopback, RATE_LIMIT_PER_MINUTE=1000000); raw = bench/raw-baseline.ts (node:http server, undici Pool to the emulator as the service uses, same Sealer, /swap too). Both call the emulator (its own process) over HTTPS on keep-alive sockets, trusting its throwaway certificate through NODE_EXTRA_CA_CERTS.
 - Requests name their client in X-Forwarded-For, from a pool of 4096 addresses, as behind a load balancer: the service's per-IP rate limiter then keeps per-client state the size production sees. (All load from one address with the limit raised would measure @nestjs/throttler's in-memory store scanning a minute of that address's hits on every request.)
-- CPU µs/req is the program's own user+system time (/proc) over requests served: the steadiest number here. The load generator, the emulator and the program share the cores, so req/s and latency swing between runs (±25 % has been seen); compare ratios.
+- CPU µs/req is the program's own user+system time (/proc) over requests served: the steadiest number here. Emulator CPU is the emulator's own over the same requests: it shares the cores with the program and the load generator, which caps how fast a cheap program can go. The load generator, the emulator and the program share the cores, so req/s and latency swing between runs (±25 % has been seen); compare ratios.
 - Upstream conns: TCP/TLS connections the emulator accepted during the phase; 0 means the program kept using sockets its pool opened in the phase before. Failed counts non-2xx answers, errors (a 2 s timeout included) and requests sent but never answered beyond the one per connection the end of a phase cuts off.
 - Once a program's one thread is saturated, latency at a fixed number of connections is connections ÷ throughput: at 0 ms the 16-connection p99 check restates the throughput gap, and the 20 ms pass is where it shows added latency.
 
