@@ -78,7 +78,8 @@ describe('session (the session cookie plaintext)', () => {
   it.each<[string, Session, number, boolean]>([
     ['exactly its life after the last refresh', session, THIRTY_DAYS_MS, false],
     ['a moment later', session, THIRTY_DAYS_MS + 1, true],
-    ['sealed before renewed_at existed, ten lives later', { ...session, renewed_at: undefined }, 10 * THIRTY_DAYS_MS, false],
+    ['sealed before renewed_at existed, its life after its token was issued', { ...session, renewed_at: undefined }, THIRTY_DAYS_MS, false],
+    ['sealed before renewed_at existed, a moment later', { ...session, renewed_at: undefined }, THIRTY_DAYS_MS + 1, true],
   ])('a session %s: expired %s', (_case, subject, age, expired) => {
     expect(sessionExpired(subject, THIRTY_DAYS_MS, NOW + age)).toBe(expired);
   });

@@ -17,6 +17,9 @@ export interface Session {
   renewed_at?: number;
 }
 
+/** Spotify's access tokens live an hour: a session was last renewed that long before its token expires. */
+const SPOTIFY_ACCESS_TOKEN_LIFE_MS = 3_600_000;
+
 /** What `GET /token` answers: an access token and nothing that outlives it. */
 export interface SessionTokenAnswer {
   access_token: string;
@@ -36,9 +39,14 @@ function sessionOf(refreshToken: string, tokens: SpotifyTokens, scope: string, n
   return { refresh_token: refreshToken, access_token: tokens.access_token, expires_at: now + tokens.expires_in * 1000, scope, renewed_at: now };
 }
 
-/** Whether the session went longer than `maxAgeMs` without a refresh. */
+/**
+ * Whether the session went longer than `maxAgeMs` without a refresh. A cookie sealed before
+ * `renewed_at` existed is dated by its access token, so a copy taken long ago stays dead instead
+ * of earning a fresh life at its next refresh.
+ */
 export function sessionExpired(session: Session, maxAgeMs: number, now: number): boolean {
-  return session.renewed_at !== undefined && now - session.renewed_at > maxAgeMs;
+  const renewedAt = session.renewed_at ?? session.expires_at - SPOTIFY_ACCESS_TOKEN_LIFE_MS;
+  return now - renewedAt > maxAgeMs;
 }
 
 /** The session a code exchange starts; `undefined` when Spotify sent no refresh token to keep. */
