@@ -144,6 +144,7 @@ describe('Browser login (/login, /callback)', () => {
       ['return_to given twice', `return_to=${encodeURIComponent(FINAL_URI)}&return_to=${encodeURIComponent(FINAL_URI)}`, 'invalid_request', 'return_to must be given once'],
       ['return_to over 2000 characters', `return_to=${encodeURIComponent(`${FINAL_URI}?q=${'a'.repeat(2000)}`)}`, 'invalid_request', 'return_to must be at most 2000 characters'],
       ['return_to that grows past 2000 characters once URL-encoded', `return_to=${encodeURIComponent(`${FINAL_URI}?q=${'é'.repeat(1900)}`)}`, 'invalid_request', 'return_to must be at most 2000 characters once URL-encoded'],
+      ['return_to whose backslashes double it past 2000 characters', `return_to=${encodeURIComponent(`${FINAL_URI}?q=${'\\'.repeat(1000)}`)}`, 'invalid_request', 'return_to must be at most 2000 characters once URL-encoded'],
     ])('refuses %s with a JSON error, no cookie and no redirect', async (_case, query, error, description) => {
       const response = await request(service.url).get(`/login?${query}`);
       expect(response.status).toBe(400);
@@ -154,9 +155,12 @@ describe('Browser login (/login, /callback)', () => {
       expectNoStore(response);
     });
 
-    it('fits the longest return_to it accepts into a cookie browsers keep (4096 bytes of name and value)', async () => {
-      const longest = `${FINAL_URI}?q=${'a'.repeat(2000 - FINAL_URI.length - 3)}`;
-      expect(longest).toHaveLength(2000);
+    it.each([
+      ['plain characters', 'a', 1],
+      ['backslashes, which the cookie holds doubled', '\\', 2],
+    ])('fits the longest return_to it accepts, of %s, into a cookie browsers keep (4096 bytes of name and value)', async (_case, character, weight) => {
+      const room = 2000 - FINAL_URI.length - 3;
+      const longest = `${FINAL_URI}?q=${character.repeat(room / weight)}`;
       const response = await request(service.url).get(`/login?return_to=${encodeURIComponent(longest)}`);
       expect(response.status).toBe(302);
       const stateCookie = (response.headers['set-cookie'] as unknown as string[]).find((cookie) => cookie.startsWith(`${STATE_COOKIE}=`));

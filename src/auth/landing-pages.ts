@@ -41,10 +41,11 @@ export class LandingPages {
     if (!this.allowed.some((entry) => entry.origin === url.origin && entry.pathname === url.pathname)) {
       throw new InvalidRequestError('return_to is not one of the pages listed in FINAL_URI');
     }
-    // Normalising percent-encodes what the raw value spelled bare (é is six characters, then):
-    // the cookie holds this form, so this form is what has to fit.
-    if (url.href.length > RETURN_TO_MAX_LENGTH) {
-      throw new InvalidRequestError(`return_to must be at most ${RETURN_TO_MAX_LENGTH} characters once URL-encoded`);
+    // What has to fit is what the state cookie holds: the normalised form, which percent-encodes
+    // what the raw value spelled bare (é is six characters, then), as a JSON string, which
+    // doubles each backslash a query may keep bare.
+    if (JSON.stringify(url.href).length - 2 > RETURN_TO_MAX_LENGTH) {
+      throw new InvalidRequestError(`return_to must be at most ${RETURN_TO_MAX_LENGTH} characters once URL-encoded (a backslash counts twice)`);
     }
     return url.href;
   }
