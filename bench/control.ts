@@ -10,6 +10,8 @@ export type EmulatorCommand =
   | { type: 'mint'; count: number; redirectUri: string }
   /** Zeroes the connection counter and drops recorded requests (they would pile up under load). */
   | { type: 'reset' }
+  /** Drops a /swap phase's unused codes, which would otherwise pile up for their ten minutes. */
+  | { type: 'forget-codes' }
   | { type: 'connections' };
 
 export interface EmulatorAnswers {
@@ -17,6 +19,7 @@ export interface EmulatorAnswers {
   latency: null;
   mint: string[];
   reset: null;
+  'forget-codes': null;
   connections: number;
 }
 

@@ -26,6 +26,9 @@ async function execute(command: EmulatorCommand): Promise<EmulatorAnswers[Emulat
       running().resetCounters();
       running().clearRequests();
       return null;
+    case 'forget-codes':
+      running().forgetCodes();
+      return null;
     case 'connections':
       return running().connectionsAccepted;
   }

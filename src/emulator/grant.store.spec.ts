@@ -20,6 +20,14 @@ describe('GrantStore', () => {
     );
   });
 
+  it('forgets every code not yet redeemed on demand, and still issues new ones', () => {
+    const grant = { clientId: 'app', redirectUri: 'app://cb', scope: 'a b' };
+    const forgotten = grants.issueCode(grant);
+    grants.forgetCodes();
+    expect(grants.redeemCode(forgotten)).toBeUndefined();
+    expect(grants.redeemCode(grants.issueCode(grant))).toEqual(grant);
+  });
+
   it.each([
     [0, 'valid'],
     [59_999, 'valid'],

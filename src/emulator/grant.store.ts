@@ -45,6 +45,11 @@ export class GrantStore {
     return this.codes.take(code);
   }
 
+  /** Every code not yet redeemed stops working, as if it had expired. */
+  forgetCodes(): void {
+    this.codes.clear();
+  }
+
   issueAccessToken(ttlSeconds: number): string {
     this.forgetLongExpiredAccessTokens();
     const token = randomToken();

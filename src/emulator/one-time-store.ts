@@ -32,6 +32,11 @@ export class OneTimeStore<T> {
     return entry.value;
   }
 
+  /** Forgets every entry, as if all had expired. */
+  clear(): void {
+    this.entries.clear();
+  }
+
   // Every entry gets the same TTL, so insertion order is expiry order: stop at the first live one.
   private pruneExpired(): void {
     const now = this.now();

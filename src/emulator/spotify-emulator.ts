@@ -190,6 +190,11 @@ export class SpotifyEmulator implements TokenPolicy, AuthorizePolicy {
     return this.grants.issueCode({ clientId, redirectUri, scope: normaliseScope(scope), codeChallenge });
   }
 
+  /** Codes minted or issued and not yet redeemed stop working: a benchmark's leftovers, say. */
+  forgetCodes(): void {
+    this.grants.forgetCodes();
+  }
+
   /** A valid refresh token, as if a code had been exchanged. */
   issueRefreshToken({
     clientId = this.clients.defaultClientId,
