@@ -488,27 +488,6 @@ describe('The state cookie behind a TLS-terminating proxy', () => {
     }
   });
 
-  it('sends a login the proxy says came over http to the https /login first: its cookie would not be the one /callback reads', async () => {
-    const service = await startTestApp(browserEnvironment(emulator.url, { TRUST_PROXY: '1' }));
-    try {
-      const login = new BrowserLogin(service.url);
-      const query = { scope: 'streaming user-read-email', return_to: FINAL_URI };
-      const overHttp = await login.start(query, { 'X-Forwarded-Proto': 'http' });
-      expect(overHttp.status).toBe(302);
-      const httpsLogin = locationOf(overHttp);
-      expect(`${httpsLogin.origin}${httpsLogin.pathname}`).toBe('https://swap.example.com/login');
-      expect(Object.fromEntries(httpsLogin.searchParams)).toEqual(query);
-      expect(overHttp.headers['set-cookie']).toBeUndefined();
-      expectNoStore(overHttp);
-
-      const overHttps = await login.start(Object.fromEntries(httpsLogin.searchParams), HTTPS);
-      const finished = await login.callback(await approveAutomatically(locationOf(overHttps)), undefined, HTTPS);
-      expect(landingResult(expectFinishedCallback(finished, SECURE_STATE_COOKIE)).access_token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
-    } finally {
-      await service.close();
-    }
-  });
-
   it('over HTTPS reads only the __Host- cookie: a plain one could have been planted by a sibling subdomain (login CSRF)', async () => {
     const service = await startTestApp(browserEnvironment(emulator.url, { TRUST_PROXY: '1' }));
     try {

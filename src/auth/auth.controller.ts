@@ -1,10 +1,10 @@
-import { Controller, Get, HttpRedirectResponse, Query, Redirect, Req, Res, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import { Controller, Get, HttpRedirectResponse, Query, Redirect, Res, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { NO_STORE_HEADERS } from '../common/no-store';
 import { AuthorizationRefusedError } from '../common/oauth.error';
 import { oauthValidationPipe } from '../common/oauth-validation.pipe';
-import { forwardedAsHttp, OverHttps } from '../common/over-https';
+import { OverHttps } from '../common/over-https';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { SessionCookieService } from '../session/session-cookie.service';
 import { BrowserLoginGuard } from './browser-login.guard';
@@ -39,9 +39,9 @@ export class AuthController {
   @ApiOperation({ summary: "Start a login: redirect to Spotify's /authorize with a state cookie and PKCE" })
   @ApiResponse({
     status: FOUND,
-    description: "To Spotify /authorize; or, when a proxy's X-Forwarded-Proto says http and REDIRECT_URI is https, to the https /login with the same query (no cookie)",
+    description: 'To Spotify /authorize',
     headers: {
-      Location: { description: "Spotify's /authorize URL with state and code_challenge (or the https /login)", schema: { type: 'string' } },
+      Location: { description: "Spotify's /authorize URL with state and code_challenge", schema: { type: 'string' } },
       'Set-Cookie': { description: 'The sealed state cookie (STATEKEY, __Host- prefixed over HTTPS): HttpOnly, SameSite=Lax, Max-Age=600', schema: { type: 'string' } },
     },
   })
@@ -51,15 +51,11 @@ export class AuthController {
   start(
     @Query() query: LoginQueryDto,
     @OverHttps() secure: boolean,
-    @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): HttpRedirectResponse {
-    response.set(NO_STORE_HEADERS);
-    // Started over http, finished over https: the cookie would not be found. Start over https.
-    const httpsLogin = !secure && forwardedAsHttp(request) ? this.login.httpsLoginUrl(request.originalUrl) : undefined;
-    if (httpsLogin !== undefined) return { url: httpsLogin, statusCode: FOUND };
     const { authorizeUrl, state } = this.login.start(query);
     this.stateCookie.issue(response, secure, state);
+    response.set(NO_STORE_HEADERS);
     return { url: authorizeUrl, statusCode: FOUND };
   }
 

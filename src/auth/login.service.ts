@@ -66,21 +66,6 @@ export class LoginService {
   }
 
   /**
-   * The https `/login` (beside REDIRECT_URI's `/callback`) with the same query, for a login that
-   * reached us over plain http while Spotify will bring the browser back over https: the state
-   * cookie set now would be plainly named and not Secure, and `/callback` reads only the
-   * `__Host-` one. `undefined` when REDIRECT_URI is not https.
-   */
-  httpsLoginUrl(originalUrl: string): string | undefined {
-    const callback = new URL(this.settings.redirectUri);
-    if (callback.protocol !== 'https:') return undefined;
-    const login = new URL('login', callback);
-    const queryStart = originalUrl.indexOf('?');
-    login.search = queryStart === -1 ? '' : originalUrl.slice(queryStart + 1);
-    return login.href;
-  }
-
-  /**
    * Redeems the code with the state's verifier. Tokens mode: the landing page URL carries the
    * tokens. Session mode: it carries only `login=ok`, and the tokens go into the session.
    * @throws UpstreamError in session mode when Spotify sent no refresh token to keep.
