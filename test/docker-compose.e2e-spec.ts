@@ -40,7 +40,9 @@ describe('docker-compose.yml', () => {
       expect(config).toContain(`server ${name}:5000`);
     }
     expect(config).toMatch(/proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;/);
-    expect(config).toMatch(/proxy_set_header X-Forwarded-Proto \$scheme;/);
+    // Behind the TLS front the README asks for, the browser's scheme is the front's, not nginx's own.
+    expect(config).toMatch(/map \$http_x_forwarded_proto \$browser_scheme \{\s*default \$http_x_forwarded_proto;\s*"" \$scheme;\s*\}/);
+    expect(config).toMatch(/proxy_set_header X-Forwarded-Proto \$browser_scheme;/);
     expect(config).toMatch(/keepalive \d+;/);
   });
 
