@@ -58,7 +58,8 @@ export interface Check {
 /** The median of one statistic over a row's rounds, so one lucky or unlucky round does not speak for all. */
 export function median(runs: Measurement[], statistic: (m: Measurement) => number): number {
   const sorted = runs.map(statistic).sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)];
+  const middle = sorted.length / 2;
+  return Number.isInteger(middle) ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[Math.floor(middle)];
 }
 
 const perSecond = (m: Measurement) => m.load.perSecond;
