@@ -1,9 +1,11 @@
 import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
 import { drainAndClose } from '../src/health/graceful-shutdown';
 import { ReadinessService } from '../src/health/readiness.service';
 import { MOBILE_CALLBACK, startEmulator, tokenRequests } from './support/emulator';
+import { startHungRedis } from './support/hung-redis';
 import { LogCapture } from './support/log-capture';
 import { serviceEnvironment, startTestApp, TestApp } from './support/test-app';
 
@@ -266,6 +268,25 @@ describe('Running it like production', () => {
         expect((await request(service.url).get('/metrics')).text).toMatch(/rate_limit_store_errors_total 3$/m);
       } finally {
         await service.close();
+      }
+    });
+
+    it('stops asking a Redis that hangs for a while, instead of making every request wait for it', async () => {
+      const redis = await startHungRedis();
+      const service = await startTestApp(serviceEnvironment(emulator.url, { RATE_LIMIT_PER_MINUTE: '2', REDIS_URL: redis.url }));
+      try {
+        await redis.ready;
+        // The client handles the INFO answer on its next turn of the event loop; this is many turns.
+        await sleep(250);
+        expect((await swap(service)).status).toBe(200);
+        expect((await swap(service)).status).toBe(200);
+        expect((await swap(service)).status).toBe(429);
+        // Only the first check waited for Redis (its 500 ms command timeout); the rest counted locally.
+        expect(redis.evals()).toBe(1);
+        expect((await request(service.url).get('/metrics')).text).toMatch(/rate_limit_store_errors_total 3$/m);
+      } finally {
+        await service.close();
+        await redis.close();
       }
     });
   });

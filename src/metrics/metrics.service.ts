@@ -74,7 +74,7 @@ export class MetricsService {
 
   private readonly rateLimitStoreErrors = new Counter({
     name: 'rate_limit_store_errors_total',
-    help: 'Rate-limit checks that could not reach the shared store and let the request through.',
+    help: 'Rate-limit checks counted in memory by this instance because the shared store (Redis) failed, just now or moments before.',
     registers: [this.registry],
   });
 

@@ -12,9 +12,17 @@ type StorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 const ERROR_LOG_INTERVAL_MS = 10_000;
 
 /**
+ * After Redis fails a check, count in memory this long before asking it again. A Redis that hangs
+ * (a network partition drops packets, nothing resets) fails each command only at commandTimeout:
+ * asking it on every request would add that wait to every request.
+ */
+export const STORE_REST_MS = 5_000;
+
+/**
  * Rate-limit counters: in Redis when `REDIS_URL` is set, so the limit holds across instances;
  * in memory otherwise. When Redis cannot be reached the check falls back to this instance's
- * own counters (logged and counted) instead of refusing every user or dropping the limit.
+ * own counters (logged and counted) instead of refusing every user or dropping the limit, and
+ * keeps to them for {@link STORE_REST_MS}.
  */
 @Injectable()
 export class RateLimitStore implements ThrottlerStorage, OnApplicationShutdown {
@@ -23,6 +31,7 @@ export class RateLimitStore implements ThrottlerStorage, OnApplicationShutdown {
   private readonly redis?: Redis;
   private readonly shared?: ThrottlerStorageRedisService;
   private lastErrorLog = 0;
+  private sharedRestsUntil = 0;
 
   constructor(
     @Inject(rateLimitConfig.KEY) settings: ConfigType<typeof rateLimitConfig>,
@@ -47,12 +56,15 @@ export class RateLimitStore implements ThrottlerStorage, OnApplicationShutdown {
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<StorageRecord> {
     if (this.shared) {
-      try {
-        return await this.shared.increment(key, ttl, limit, blockDuration, throttlerName);
-      } catch (error) {
-        this.metrics.countRateLimitStoreError();
-        this.logStoreError(error as Error);
+      if (Date.now() >= this.sharedRestsUntil) {
+        try {
+          return await this.shared.increment(key, ttl, limit, blockDuration, throttlerName);
+        } catch (error) {
+          this.sharedRestsUntil = Date.now() + STORE_REST_MS;
+          this.logStoreError(error as Error);
+        }
       }
+      this.metrics.countRateLimitStoreError();
     }
     return this.local.increment(key, ttl, limit, blockDuration, throttlerName);
   }
