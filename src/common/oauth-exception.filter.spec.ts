@@ -1,5 +1,5 @@
 import { BadRequestException, Logger, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
-import { InvalidGrantError, InvalidRequestError, NotReadyError, OAuthError, ServerError } from './oauth.error';
+import { FeatureDisabledError, InvalidGrantError, InvalidRequestError, NotReadyError, OAuthError, ServerError } from './oauth.error';
 import { logOAuthError, toOAuthError } from './oauth-exception.filter';
 
 describe('toOAuthError', () => {
@@ -39,6 +39,7 @@ describe('logOAuthError', () => {
     ['a refusal with a detail is a warning', new InvalidRequestError('The request is not valid', { detail: 'why' }), 'warn'],
     ['a plain refusal is not logged', new InvalidGrantError(), undefined],
     ['a draining instance answering its readiness probe is not logged', new NotReadyError(), undefined],
+    ['a route its configuration turned off (501) is a warning', new FeatureDisabledError('Browser login', 'FINAL_URI'), 'warn'],
   ])('%s', (_case, error, level) => {
     const logger = { error: jest.fn(), warn: jest.fn() } as unknown as Logger;
     logOAuthError(logger, error);

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import {
+  FeatureDisabledError,
   InvalidRequestError,
   NotFoundError,
   NotReadyError,
@@ -68,12 +69,15 @@ export function toOAuthError(exception: unknown): OAuthError {
 
 /**
  * Server faults are errors; a refusal is worth a warning only when it has a detail to tell. A
- * draining instance's 503 to its readiness probes is neither: the shutdown logs itself once.
+ * draining instance's 503 to its readiness probes is neither: the shutdown logs itself once. A
+ * route its configuration turned off (501) is a warning: nothing broke, and anyone probing the
+ * route would otherwise raise an error line per request.
  */
 export function logOAuthError(logger: Logger, error: OAuthError): void {
   if (error instanceof NotReadyError) return;
   const fields = { error: error.error, status: error.status, detail: error.detail };
-  if (error.status >= 500) logger.error(fields, error.description);
+  if (error instanceof FeatureDisabledError) logger.warn(fields, error.description);
+  else if (error.status >= 500) logger.error(fields, error.description);
   else if (error.detail) logger.warn(fields, error.description);
 }
 
