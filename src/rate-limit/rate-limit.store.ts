@@ -5,24 +5,21 @@ import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import Redis from 'ioredis';
 import { rateLimitConfig } from '../config/rate-limit.config';
 import { MetricsService } from '../metrics/metrics.service';
+import { RestingGate } from './resting-gate';
 
 type StorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
 /** At most one "store unreachable" log line per this many milliseconds. */
 const ERROR_LOG_INTERVAL_MS = 10_000;
 
-/**
- * After Redis fails a check, count in memory this long before asking it again. A Redis that hangs
- * (a network partition drops packets, nothing resets) fails each command only at commandTimeout:
- * asking it on every request would add that wait to every request.
- */
-export const STORE_REST_MS = 5_000;
+/** After Redis fails a check, count in memory this long before asking it again (see RestingGate). */
+const STORE_REST_MS = 5_000;
 
 /**
  * Rate-limit counters: in Redis when `REDIS_URL` is set, so the limit holds across instances;
  * in memory otherwise. When Redis cannot be reached the check falls back to this instance's
  * own counters (logged and counted) instead of refusing every user or dropping the limit, and
- * keeps to them for {@link STORE_REST_MS}.
+ * keeps to them while Redis rests.
  */
 @Injectable()
 export class RateLimitStore implements ThrottlerStorage, OnApplicationShutdown {
@@ -31,7 +28,7 @@ export class RateLimitStore implements ThrottlerStorage, OnApplicationShutdown {
   private readonly redis?: Redis;
   private readonly shared?: ThrottlerStorageRedisService;
   private lastErrorLog = 0;
-  private sharedRestsUntil = 0;
+  private readonly gate = new RestingGate(STORE_REST_MS);
 
   constructor(
     @Inject(rateLimitConfig.KEY) settings: ConfigType<typeof rateLimitConfig>,
@@ -44,6 +41,9 @@ export class RateLimitStore implements ThrottlerStorage, OnApplicationShutdown {
         maxRetriesPerRequest: 0,
         connectTimeout: 1000,
         commandTimeout: 500,
+        // A socket that goes silent after a write is dropped and reconnected: across a partition
+        // that drops packets the kernel would hold it for many minutes, long after Redis is back.
+        socketTimeout: 1000,
         // disconnect() arms a timer of this length to destroy the socket if it will not close; when
         // the socket is already gone (Redis down, client reconnecting), that timer is never cleared
         // and holds the process open (ioredis#1247). Counters are disposable: no need to wait.
@@ -55,15 +55,13 @@ export class RateLimitStore implements ThrottlerStorage, OnApplicationShutdown {
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<StorageRecord> {
-    if (this.shared) {
-      if (Date.now() >= this.sharedRestsUntil) {
-        try {
-          return await this.shared.increment(key, ttl, limit, blockDuration, throttlerName);
-        } catch (error) {
-          this.sharedRestsUntil = Date.now() + STORE_REST_MS;
-          this.logStoreError(error as Error);
-        }
-      }
+    const shared = this.shared;
+    if (shared) {
+      const record = await this.gate.attempt(
+        () => shared.increment(key, ttl, limit, blockDuration, throttlerName),
+        (error) => this.logStoreError(error as Error),
+      );
+      if (record) return record;
       this.metrics.countRateLimitStoreError();
     }
     return this.local.increment(key, ttl, limit, blockDuration, throttlerName);

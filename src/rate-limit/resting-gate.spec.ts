@@ -1,0 +1,78 @@
+import { RestingGate } from './resting-gate';
+
+/** A call the test answers or fails when it chooses. */
+function pending<T>() {
+  let answer: (value: T) => void = () => undefined;
+  let fail: (error: Error) => void = () => undefined;
+  const promise = new Promise<T>((resolve, reject) => {
+    answer = resolve;
+    fail = reject;
+  });
+  return { promise, answer, fail };
+}
+
+describe('RestingGate', () => {
+  let time: number;
+  let gate: RestingGate;
+  let errors: unknown[];
+  let asked: number;
+  const attempt = <T>(answer: () => Promise<T>) =>
+    gate.attempt(
+      () => {
+        asked += 1;
+        return answer();
+      },
+      (error) => errors.push(error),
+    );
+  const failNow = () => attempt(() => Promise.reject(new Error('Command timed out')));
+
+  beforeEach(() => {
+    time = 0;
+    gate = new RestingGate(5000, () => time);
+    errors = [];
+    asked = 0;
+  });
+
+  it('asks on every check, concurrent ones too, while the store answers', async () => {
+    const first = pending<string>();
+    const second = pending<string>();
+    const both = Promise.all([attempt(() => first.promise), attempt(() => second.promise)]);
+    first.answer('a');
+    second.answer('b');
+    expect(await both).toEqual(['a', 'b']);
+    expect(asked).toBe(2);
+  });
+
+  it('after a failure, asks nothing until the rest is over, and reports the failure', async () => {
+    expect(await failNow()).toBeUndefined();
+    expect(errors).toEqual([new Error('Command timed out')]);
+    time += 4999;
+    expect(await attempt(() => Promise.resolve('a'))).toBeUndefined();
+    expect(asked).toBe(1);
+    time += 1;
+    expect(await attempt(() => Promise.resolve('a'))).toBe('a');
+  });
+
+  it('after the rest, lets one check at a time ask until one gets an answer, then all again', async () => {
+    await failNow();
+    time += 5000;
+    const probe = pending<string>();
+    const probing = attempt(() => probe.promise);
+    expect(await attempt(() => Promise.resolve('meanwhile'))).toBeUndefined();
+    probe.answer('back');
+    expect(await probing).toBe('back');
+    const concurrent = await Promise.all([attempt(() => Promise.resolve('a')), attempt(() => Promise.resolve('b'))]);
+    expect(concurrent).toEqual(['a', 'b']);
+    expect(asked).toBe(4);
+  });
+
+  it('rests again when the probe fails too', async () => {
+    await failNow();
+    time += 5000;
+    await failNow();
+    time += 4999;
+    expect(await attempt(() => Promise.resolve('a'))).toBeUndefined();
+    expect(asked).toBe(2);
+    expect(errors).toHaveLength(2);
+  });
+});
