@@ -1,15 +1,5 @@
+import { deferred } from '../../test/support/deferred';
 import { RestingGate } from './resting-gate';
-
-/** A call the test answers or fails when it chooses. */
-function pending<T>() {
-  let answer: (value: T) => void = () => undefined;
-  let fail: (error: Error) => void = () => undefined;
-  const promise = new Promise<T>((resolve, reject) => {
-    answer = resolve;
-    fail = reject;
-  });
-  return { promise, answer, fail };
-}
 
 describe('RestingGate', () => {
   let time: number;
@@ -34,11 +24,11 @@ describe('RestingGate', () => {
   });
 
   it('asks on every check, concurrent ones too, while the store answers', async () => {
-    const first = pending<string>();
-    const second = pending<string>();
+    const first = deferred<string>();
+    const second = deferred<string>();
     const both = Promise.all([attempt(() => first.promise), attempt(() => second.promise)]);
-    first.answer('a');
-    second.answer('b');
+    first.resolve('a');
+    second.resolve('b');
     expect(await both).toEqual(['a', 'b']);
     expect(asked).toBe(2);
   });
@@ -56,10 +46,10 @@ describe('RestingGate', () => {
   it('after the rest, lets one check at a time ask until one gets an answer, then all again', async () => {
     await failNow();
     time += 5000;
-    const probe = pending<string>();
+    const probe = deferred<string>();
     const probing = attempt(() => probe.promise);
     expect(await attempt(() => Promise.resolve('meanwhile'))).toBeUndefined();
-    probe.answer('back');
+    probe.resolve('back');
     expect(await probing).toBe('back');
     const concurrent = await Promise.all([attempt(() => Promise.resolve('a')), attempt(() => Promise.resolve('b'))]);
     expect(concurrent).toEqual(['a', 'b']);

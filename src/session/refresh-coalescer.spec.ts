@@ -1,15 +1,5 @@
+import { deferred } from '../../test/support/deferred';
 import { RefreshCoalescer } from './refresh-coalescer';
-
-/** A refresh the test settles by hand. */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 describe('RefreshCoalescer', () => {
   let now: number;
