@@ -74,7 +74,7 @@ export class MetricsService {
 
   private readonly rateLimitStoreErrors = new Counter({
     name: 'rate_limit_store_errors_total',
-    help: 'Rate-limit checks counted in memory by this instance because the shared store (Redis) failed them or was resting after a failure.',
+    help: 'Rate-limit checks counted in memory by this instance because the shared store (Redis) failed them or was resting after a slow failure.',
     registers: [this.registry],
   });
 

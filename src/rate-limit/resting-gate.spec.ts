@@ -14,11 +14,16 @@ describe('RestingGate', () => {
       },
       (error) => errors.push(error),
     );
-  const failNow = () => attempt(() => Promise.reject(new Error('Command timed out')));
+  /** Fails the way a hung store does: after its 500 ms command timeout. */
+  const failSlowly = () =>
+    attempt(() => {
+      time += 500;
+      return Promise.reject(new Error('Command timed out'));
+    });
 
   beforeEach(() => {
     time = 0;
-    gate = new RestingGate(5000, () => time);
+    gate = new RestingGate(5000, 100, () => time);
     errors = [];
     asked = 0;
   });
@@ -34,7 +39,7 @@ describe('RestingGate', () => {
   });
 
   it('after a failure, asks nothing until the rest is over, and reports the failure', async () => {
-    expect(await failNow()).toBeUndefined();
+    expect(await failSlowly()).toBeUndefined();
     expect(errors).toEqual([new Error('Command timed out')]);
     time += 4999;
     expect(await attempt(() => Promise.resolve('a'))).toBeUndefined();
@@ -44,7 +49,7 @@ describe('RestingGate', () => {
   });
 
   it('after the rest, lets one check at a time ask until one gets an answer, then all again', async () => {
-    await failNow();
+    await failSlowly();
     time += 5000;
     const probe = deferred<string>();
     const probing = attempt(() => probe.promise);
@@ -56,10 +61,19 @@ describe('RestingGate', () => {
     expect(asked).toBe(4);
   });
 
+  it('keeps asking after failures that cost no wait (a client not connected yet)', async () => {
+    const refused = () => attempt(() => Promise.reject(new Error("Stream isn't writeable")));
+    expect(await refused()).toBeUndefined();
+    expect(await refused()).toBeUndefined();
+    expect(await attempt(() => Promise.resolve('a'))).toBe('a');
+    expect(asked).toBe(3);
+    expect(errors).toHaveLength(2);
+  });
+
   it('rests again when the probe fails too', async () => {
-    await failNow();
+    await failSlowly();
     time += 5000;
-    await failNow();
+    await failSlowly();
     time += 4999;
     expect(await attempt(() => Promise.resolve('a'))).toBeUndefined();
     expect(asked).toBe(2);

@@ -1,8 +1,10 @@
 /**
  * When to ask a shared store that may be failing. While it answers, every check asks it. After
- * a failure it rests for `restMs`; then one check at a time asks it, the others going without,
- * until one gets an answer. A store that hangs (a partition that drops packets) fails each check
- * only at its command timeout: asking it on every check would add that wait to every request.
+ * a failure that made the check wait (`slowMs` or more) it rests for `restMs`; then one check at
+ * a time asks it, the others going without, until one gets an answer. A store that hangs (a
+ * partition that drops packets) fails each check only at its command timeout: asking it on every
+ * check would add that wait to every request. A failure that costs no wait (the client is not
+ * connected yet, or reconnecting) is no reason to stop asking.
  */
 export class RestingGate {
   private failing = false;
@@ -11,6 +13,7 @@ export class RestingGate {
 
   constructor(
     private readonly restMs: number,
+    private readonly slowMs: number,
     private readonly now: () => number = () => performance.now(),
   ) {}
 
@@ -22,13 +25,17 @@ export class RestingGate {
     if (this.failing && (this.probing || this.now() < this.restsUntil)) return undefined;
     const probe = this.failing;
     this.probing ||= probe;
+    const askedAt = this.now();
     try {
       const answer = await ask();
       this.failing = false;
       return answer;
     } catch (error) {
-      this.failing = true;
-      this.restsUntil = this.now() + this.restMs;
+      const failedAt = this.now();
+      if (failedAt - askedAt >= this.slowMs) {
+        this.failing = true;
+        this.restsUntil = failedAt + this.restMs;
+      }
       onError(error);
       return undefined;
     } finally {
