@@ -57,7 +57,8 @@ describe('Running it like production', () => {
     }
 
     it('turns not-ready, finishes the in-flight request waiting on Spotify, then closes', async () => {
-      const service = await startTestApp(serviceEnvironment(emulator.url));
+      // Far above the 600 ms Spotify takes: the request must finish, however slow the machine.
+      const service = await startTestApp(serviceEnvironment(emulator.url, { UPSTREAM_TIMEOUT_MS: '5000' }));
       const sealed = (await swap(service)).body.refresh_token as string;
       emulator.latencyMs = 600;
       const received = tokenRequests(emulator).length;
@@ -136,7 +137,8 @@ describe('Running it like production', () => {
       const oldToken = (await swap(before)).body.refresh_token as string;
       await before.close();
       const rotated = await startTestApp(
-        serviceEnvironment(emulator.url, { ENCRYPTION_SECRET_PREVIOUS: OLD, UPSTREAM_TIMEOUT_MS: '300' }),
+        // Short enough to wait out the hang, long enough for the calls that must succeed on a busy machine.
+        serviceEnvironment(emulator.url, { ENCRYPTION_SECRET_PREVIOUS: OLD, UPSTREAM_TIMEOUT_MS: '2000' }),
       );
       try {
         expect((await request(rotated.url).post('/refresh').type('form').send({ refresh_token: oldToken })).status).toBe(200);

@@ -6,6 +6,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpotifyEmulator } from '../../src/emulator/spotify-emulator';
@@ -48,6 +49,20 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** Whether Redis on `port` answers PING: the instances should find it up, not race its start. */
+function redisAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+    socket.setTimeout(1000, () => socket.destroy());
+    socket.once('data', (chunk: Buffer) => {
+      resolve(chunk.toString().startsWith('+PONG'));
+      socket.destroy();
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('close', () => resolve(false));
+  });
+}
+
 function record(name: string, ok: boolean, detail: string): void {
   results.push({ name, ok, detail });
   console.log(`${ok ? 'PASS' : 'FAIL'} ${name}: ${detail}`);
@@ -86,6 +101,7 @@ async function main(): Promise<void> {
       .replaceAll('{{PORT_NGINX}}', String(portNginx));
     writeFileSync(join(dir, 'nginx.conf'), config);
     start(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf')]);
+    await waitFor('redis', () => redisAnswers(portRedis));
 
     const instanceEnv = (port: number): Record<string, string> => ({
       NODE_ENV: 'production',

@@ -54,8 +54,14 @@ export async function startDemoInBrowser(env: Record<string, string> = {}): Prom
   assertBuilt();
   const port = await freePort();
   const service = spawnService({ PORT: String(port), SHUTDOWN_DELAY_MS: '0', ...env });
-  await waitForOutput(service, /Listening on port/);
-  return { service, url: `http://127.0.0.1:${port}`, browser: await launchChromium() };
+  try {
+    await waitForOutput(service, /Listening on port/);
+    return { service, url: `http://127.0.0.1:${port}`, browser: await launchChromium() };
+  } catch (error) {
+    // The caller gets no handle to stop it with, and a live child would keep jest from exiting.
+    service.child.kill('SIGKILL');
+    throw error;
+  }
 }
 
 export async function stopDemoInBrowser(demo: DemoUnderTest | undefined): Promise<void> {
