@@ -5,6 +5,7 @@ import { s256Challenge } from '../src/emulator/pkce';
 import { createSelfSignedCert, SelfSignedCert } from '../src/emulator/self-signed-cert';
 import type { EmulatorFault, SpotifyEmulatorOptions } from '../src/emulator/emulator.types';
 import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
+import { until } from './support/until';
 
 const APP = { clientId: 'test-client', clientSecret: 'test-secret', redirectUris: ['http://127.0.0.1:9/callback'] };
 const OTHER_APP = { clientId: 'other-client', clientSecret: 'other-secret', redirectUris: ['app://cb'] };
@@ -644,7 +645,7 @@ describe('SpotifyEmulator (e2e)', () => {
           () => 'answered',
           (error: NodeJS.ErrnoException) => error.code,
         );
-        while (own.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+        await until('the hung request to reach the emulator', () => own.requests.length > 0);
         const started = Date.now();
         await own.stop();
         expect(Date.now() - started).toBeLessThan(500);

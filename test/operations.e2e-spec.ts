@@ -8,6 +8,7 @@ import { MOBILE_CALLBACK, startEmulator, tokenRequests } from './support/emulato
 import { startHungRedis } from './support/hung-redis';
 import { LogCapture } from './support/log-capture';
 import { serviceEnvironment, startTestApp, TestApp } from './support/test-app';
+import { until } from './support/until';
 
 const APP_ORIGIN = 'https://app.example.com';
 
@@ -53,7 +54,7 @@ describe('Running it like production', () => {
   describe('graceful shutdown', () => {
     /** Resolves once the emulator has taken `count` token requests: the last one is now in flight upstream. */
     async function upstreamReceived(count: number): Promise<void> {
-      while (tokenRequests(emulator).length < count) await new Promise((resolve) => setTimeout(resolve, 10));
+      await until(`token request ${count} to reach the emulator`, () => tokenRequests(emulator).length >= count);
     }
 
     it('turns not-ready, finishes the in-flight request waiting on Spotify, then closes', async () => {
