@@ -17,6 +17,18 @@ export interface ServiceProcess {
   exited: Promise<number | string>;
 }
 
+/** Services this test file started that have not exited yet. */
+const running = new Set<ChildProcess>();
+
+/**
+ * Kills what a failed test left running (after each test file: jest.config.js loads
+ * kill-running-services.ts), so one red test cannot keep jest from exiting and turn a failed CI
+ * run into a hung one.
+ */
+export function killRunningServices(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 /**
  * Starts `node dist/main.js` in `cwd` (the repository, or a copy laid out like the container
  * image) with exactly `env` (plus PATH), capturing stdout and stderr.
@@ -26,7 +38,13 @@ export function spawnService(env: Record<string, string>, cwd = join(__dirname, 
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  running.add(child);
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => {
+      running.delete(child);
+      resolve(code ?? signal ?? -1);
+    }),
+  );
   return { child, output: () => output, exited };
 }
 
