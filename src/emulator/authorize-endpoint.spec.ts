@@ -32,6 +32,23 @@ describe('AuthorizeEndpoint', () => {
       endpoint.start(new URLSearchParams({ client_id: 'app', response_type: 'code', redirect_uri: 'http://127.0.0.1:1/cb?x=1', state: 's 1' })),
     );
 
+  it.each([
+    ['an unknown scope', 'user-read-email no-such-scope'],
+    ['scopes joined by commas, which Spotify does not split', 'user-read-email,streaming'],
+  ])('answers %s with an error page, as Spotify does, and sends nothing to the app', (_case, scope) => {
+    const reply = endpoint.start(new URLSearchParams({ client_id: 'app', response_type: 'code', redirect_uri: 'http://127.0.0.1:1/cb?x=1', scope }));
+    expect(reply).toMatchObject({ type: 'html', status: 400 });
+    expect(reply.type === 'html' && reply.html).toContain('Illegal scope');
+  });
+
+  it('asks consent for known scopes', () => {
+    const reply = endpoint.start(
+      new URLSearchParams({ client_id: 'app', response_type: 'code', redirect_uri: 'http://127.0.0.1:1/cb?x=1', scope: 'user-read-email  streaming' }),
+    );
+    expect(reply.type === 'html' && reply.html).toContain('streaming');
+    expect(requestToken(reply)).not.toBe('');
+  });
+
   it('redirects the decision to the registered URI, keeping its query and the state', () => {
     const reply = endpoint.decide({ request_token: consent(), decision: 'deny' });
     expect(reply).toEqual({ type: 'redirect', location: 'http://127.0.0.1:1/cb?x=1&error=access_denied&state=s+1' });

@@ -1,3 +1,4 @@
+import { unknownScopes } from '../spotify/spotify-scopes';
 import { ClientRegistry } from './client-registry';
 import { consentPage, errorPage } from './consent-page';
 import type { EmulatorReply } from './emulator.types';
@@ -53,6 +54,9 @@ export class AuthorizeEndpoint {
     if (!redirectUri || !client.redirectUris.has(redirectUri)) {
       return errorPage(400, 'INVALID_CLIENT: Invalid redirect URI');
     }
+    const scope = normaliseScope(query.get('scope'));
+    // Spotify shows this page, and sends nothing back to the app, for a scope it does not know.
+    if (scope !== '' && unknownScopes(scope.split(' ')).length > 0) return errorPage(400, 'Illegal scope');
     const state = query.get('state') ?? undefined;
     if (query.get('response_type') !== 'code') {
       return redirectWith(redirectUri, { error: 'unsupported_response_type', state });
@@ -65,7 +69,7 @@ export class AuthorizeEndpoint {
     const request: PendingAuthorization = {
       clientId: client.clientId,
       redirectUri,
-      scope: normaliseScope(query.get('scope')),
+      scope,
       codeChallenge,
       state,
     };
