@@ -13,11 +13,7 @@ const project = (displayName, root, testRegex, options = {}) => ({
 module.exports = {
   projects: [
     project('unit', 'src', '\\.spec\\.ts$'),
-    // Some e2e specs start `node dist/main.js`, Chromium or several apps: seconds on an idle
-    // machine, more on a loaded CI runner, where jest's 5 s default would fail them with no clue.
-    project('e2e', 'test', '\\.e2e-spec\\.ts$', {
-      testTimeout: 30_000,
-      setupFilesAfterEnv: ['<rootDir>/test/support/kill-running-services.ts'],
-    }),
+    // The setup gives e2e tests 30 s and kills services a file left running.
+    project('e2e', 'test', '\\.e2e-spec\\.ts$', { setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'] }),
   ],
 };

@@ -22,7 +22,7 @@ const running = new Set<ChildProcess>();
 
 /**
  * Kills what a failed test left running (after each test file: jest.config.js loads
- * kill-running-services.ts), so one red test cannot keep jest from exiting and turn a failed CI
+ * e2e-setup.ts), so one red test cannot keep jest from exiting and turn a failed CI
  * run into a hung one.
  */
 export function killRunningServices(): void {
