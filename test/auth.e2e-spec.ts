@@ -409,6 +409,27 @@ describe('Browser login (/login, /callback)', () => {
       expect(tokenRequests(emulator)).toHaveLength(2);
     });
 
+    it('limits /callback with /login: a state cookie replayed in a loop stops reaching Spotify', async () => {
+      const limited = await startTestApp(browserEnvironment(emulator.url, { RATE_LIMIT_PER_MINUTE: '3' }));
+      try {
+        const login = new BrowserLogin(limited.url);
+        const spotifyRedirect = await approveAutomatically(locationOf(await login.start()));
+        const cookie = login.jar.get(STATE_COOKIE) as string;
+        const replay = () => {
+          const again = new BrowserLogin(limited.url);
+          again.jar.set(STATE_COOKIE, cookie);
+          return again.callback(spotifyRedirect);
+        };
+        expect(landingResult(expectFinishedCallback(await replay())).access_token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+        expectLandingError(await replay(), 'invalid_grant');
+        const redeemed = tokenRequests(emulator).length;
+        expectLandingError(await replay(), 'slow_down');
+        expect(tokenRequests(emulator)).toHaveLength(redeemed);
+      } finally {
+        await limited.close();
+      }
+    });
+
     it.each<[string, string, EmulatorFault]>([
       ['Spotify answers 503 with HTML', 'upstream_error', { kind: 'status', status: 503, body: '<html>down</html>', contentType: 'text/html' }],
       ['Spotify resets every connection', 'upstream_error', { kind: 'reset' }],

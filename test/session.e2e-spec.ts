@@ -547,17 +547,17 @@ describe('Session mode (BROWSER_MODE=session)', () => {
 
   describe('rate limit', () => {
     it('answers from the cookie without limit; refreshes spend the per-IP budget', async () => {
-      const limited = await startTestApp(sessionEnvironment(emulator.url, { RATE_LIMIT_PER_MINUTE: '3' }));
+      const limited = await startTestApp(sessionEnvironment(emulator.url, { RATE_LIMIT_PER_MINUTE: '4' }));
       try {
-        const login = await loggedIn(limited); // /login: 1 of 3
+        const login = await loggedIn(limited); // /login and /callback: 2 of 4
         for (let call = 0; call < 10; call += 1) expect((await fetchToken(limited, login.jar)).status).toBe(200);
         const refreshAt = async (hours: number) => {
           const response = await later(limited, hours * 3_600_000, () => fetchToken(limited, login.jar));
           login.jar.store(response.headers);
           return response;
         };
-        expect((await refreshAt(1)).status).toBe(200); // 2 of 3
-        expect((await refreshAt(2)).status).toBe(200); // 3 of 3
+        expect((await refreshAt(1)).status).toBe(200); // 3 of 4
+        expect((await refreshAt(2)).status).toBe(200); // 4 of 4
         const refused = await refreshAt(3);
         expect(refused.status).toBe(429);
         expect(refused.body.error).toBe('slow_down');

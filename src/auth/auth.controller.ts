@@ -64,7 +64,7 @@ export class AuthController {
     summary: 'Spotify sends the browser back here; lands it on FINAL_URI with tokens or error=',
     description:
       'Every outcome is a redirect to return_to or the first FINAL_URI: tokens (or error=state_mismatch, access_denied, ' +
-      'invalid_grant, upstream_error, upstream_timeout, ...) in the fragment, or the query with TOKEN_DELIVERY=query.',
+      'invalid_grant, upstream_error, upstream_timeout, slow_down, ...) in the fragment, or the query with TOKEN_DELIVERY=query.',
   })
   @ApiQuery({ name: 'state', type: String, required: false, description: 'The nonce /login sent to Spotify' })
   @ApiHeader({ name: 'Cookie', required: false, description: 'The state cookie set by /login' })
@@ -76,7 +76,10 @@ export class AuthController {
       'Set-Cookie': { description: 'Clears the state cookie (single use); in session mode, sets the session cookie', schema: { type: 'string' } },
     },
   })
-  @UseGuards(StateGuard)
+  // Limited like /login: each callback with a valid state cookie costs a call to Spotify, and one
+  // cookie can be replayed for its ten minutes, so unlimited callbacks would spend the app's
+  // Spotify quota (its 429s hit every user) and the upstream pool.
+  @UseGuards(RateLimitGuard, StateGuard)
   @UseFilters(CallbackExceptionFilter)
   @Redirect()
   async finish(

@@ -111,6 +111,8 @@ describe('configurationWarnings', () => {
     ['a localhost REDIRECT_URI', { REDIRECT_URI: 'http://localhost:5000/callback' }, ['REDIRECT_URI uses localhost, which Spotify refuses for new apps']],
     ['an https localhost REDIRECT_URI', { REDIRECT_URI: 'https://localhost/callback' }, ['REDIRECT_URI uses localhost']],
     ['plain http on a public host', { REDIRECT_URI: 'http://swap.example.com/callback' }, ['REDIRECT_URI uses plain http on swap.example.com']],
+    ['TRUST_PROXY=true', { TRUST_PROXY: 'true' }, ['TRUST_PROXY=true trusts every X-Forwarded-For entry']],
+    ['TRUST_PROXY as a hop count', { TRUST_PROXY: '2' }, []],
   ])('%s', (_case, env, expected) => {
     const warnings = configurationWarnings(validateEnvironment(env));
     expect(warnings).toHaveLength(expected.length);

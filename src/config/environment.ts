@@ -367,6 +367,11 @@ export function configurationWarnings(env: EnvironmentVariables): string[] {
       );
     }
   }
+  if (parseTrustProxy(env.TRUST_PROXY) === true) {
+    warnings.push(
+      'TRUST_PROXY=true trusts every X-Forwarded-For entry, so any client can name its own IP and escape its rate limit: set the hop count (e.g. 1) or the proxy\'s addresses instead',
+    );
+  }
   return warnings;
 }
 
