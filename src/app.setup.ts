@@ -26,9 +26,10 @@ export const APPLICATION_OPTIONS: NestApplicationOptions = {
 };
 
 /**
- * A request, headers and body (16 KiB at most), must arrive within this long of its first byte.
- * Node's default, five minutes, lets a client that dribbles a body hold a socket that long;
- * idle time between keep-alive requests does not count (Node 18+).
+ * A request, headers and body (16 KiB at most), must arrive within this long of its first byte
+ * (on a new connection, of the connection opening). Node's default, five minutes, lets a client
+ * that dribbles a body hold a socket that long; idle time between keep-alive requests does not
+ * count (Node 18+).
  */
 const REQUEST_TIMEOUT_MS = 15_000;
 

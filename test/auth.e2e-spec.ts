@@ -409,11 +409,11 @@ describe('Browser login (/login, /callback)', () => {
       expect(tokenRequests(emulator)).toHaveLength(2);
     });
 
-    it('limits /callback with /login: a state cookie replayed in a loop stops reaching Spotify', async () => {
+    it('limits /callback with /login: a state cookie replayed in a loop stops reaching Spotify, and lands on its return_to', async () => {
       const limited = await startTestApp(browserEnvironment(emulator.url, { RATE_LIMIT_PER_MINUTE: '3' }));
       try {
         const login = new BrowserLogin(limited.url);
-        const spotifyRedirect = await approveAutomatically(locationOf(await login.start()));
+        const spotifyRedirect = await approveAutomatically(locationOf(await login.start({ return_to: OTHER_FINAL_URI })));
         const cookie = login.jar.get(STATE_COOKIE) as string;
         const replay = () => {
           const again = new BrowserLogin(limited.url);
@@ -421,9 +421,9 @@ describe('Browser login (/login, /callback)', () => {
           return again.callback(spotifyRedirect);
         };
         expect(landingResult(expectFinishedCallback(await replay())).access_token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
-        expectLandingError(await replay(), 'invalid_grant');
+        expectLandingError(await replay(), 'invalid_grant', OTHER_FINAL_URI);
         const redeemed = tokenRequests(emulator).length;
-        expectLandingError(await replay(), 'slow_down');
+        expectLandingError(await replay(), 'slow_down', OTHER_FINAL_URI);
         expect(tokenRequests(emulator)).toHaveLength(redeemed);
       } finally {
         await limited.close();

@@ -78,8 +78,9 @@ export class AuthController {
   })
   // Limited like /login: each callback with a valid state cookie costs a call to Spotify, and one
   // cookie can be replayed for its ten minutes, so unlimited callbacks would spend the app's
-  // Spotify quota (its 429s hit every user) and the upstream pool.
-  @UseGuards(RateLimitGuard, StateGuard)
+  // Spotify quota (its 429s hit every user) and the upstream pool. After the state check, so an
+  // over-limit login still lands on its own return_to; a forged state never reaches Spotify.
+  @UseGuards(StateGuard, RateLimitGuard)
   @UseFilters(CallbackExceptionFilter)
   @Redirect()
   async finish(
