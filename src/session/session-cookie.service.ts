@@ -5,19 +5,13 @@ import { InvalidTokenError } from '../common/oauth.error';
 import { Clock } from '../common/clock';
 import { sealedCookieAttributes, sealedCookieName } from '../common/sealed-cookie';
 import { sessionConfig } from '../config/session.config';
-import { CryptoService } from '../crypto/crypto.service';
+import { CryptoService, OpenedCookie } from '../crypto/crypto.service';
 import { parseSession, serializeSession, Session, sessionExpired } from './session';
 
 /** The session cookie's name over plain http (local development). */
 export const SESSION_COOKIE = 'spotify_session';
 /** Its name over HTTPS (see `sealedCookieName`). */
 export const SECURE_SESSION_COOKIE = sealedCookieName(SESSION_COOKIE, true);
-
-/** A session cookie that opened, and whether it should be resealed under the current secret. */
-export interface OpenedSession {
-  session: Session;
-  sealedWithCurrentKey: boolean;
-}
 
 /**
  * The session cookie of session mode: the tokens sealed with the `session` key (AES-256-GCM,
@@ -44,11 +38,11 @@ export class SessionCookieService {
    * @throws InvalidTokenError when there is no cookie, it does not open (whatever the reason), or
    * the session went SESSION_MAX_AGE_DAYS without a refresh.
    */
-  read(request: Request): OpenedSession {
+  read(request: Request): OpenedCookie<Session> {
     const opened = this.crypto.openCookie('session', request.cookies?.[cookieName(request.secure)], parseSession);
     if (typeof opened === 'string') throw new InvalidTokenError(opened);
     if (sessionExpired(opened.value, this.settings.maxAgeMs, this.clock.now())) throw new InvalidTokenError('expired');
-    return { session: opened.value, sealedWithCurrentKey: opened.sealedWithCurrentKey };
+    return opened;
   }
 
   clear(response: Response, secure: boolean): void {

@@ -1,8 +1,9 @@
 import { requestSlot } from '../common/request-slot';
-import { OpenedSession } from './session-cookie.service';
+import { OpenedCookie } from '../crypto/crypto.service';
+import { Session } from './session';
 
 /** A session cookie that opened, and whether `/token` must refresh it with Spotify. */
-export interface PresentedSession extends OpenedSession {
+export interface PresentedSession extends OpenedCookie<Session> {
   refreshDue: boolean;
 }
 

@@ -19,7 +19,7 @@ export class SessionGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request>();
     const opened = this.cookies.read(request);
-    attachPresentedSession(request, { ...opened, refreshDue: refreshDue(opened.session, this.clock.now()) });
+    attachPresentedSession(request, { ...opened, refreshDue: refreshDue(opened.value, this.clock.now()) });
     return true;
   }
 }

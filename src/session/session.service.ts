@@ -43,7 +43,7 @@ export class SessionService {
    * failures (502, 504, 429) as for `/refresh`.
    */
   async accessToken(presented: PresentedSession): Promise<ServedToken> {
-    const { session, sealedWithCurrentKey } = presented;
+    const { value: session, sealedWithCurrentKey } = presented;
     if (!presented.refreshDue) {
       this.metrics.countSessionToken('cache');
       // A session sealed under a retired secret goes back under the current one, as /refresh does.
