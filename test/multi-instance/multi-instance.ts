@@ -14,6 +14,7 @@ import { MOBILE_CALLBACK } from '../support/emulator';
 import { freePort } from '../support/free-port';
 import { waitUntilReady } from '../support/production-service';
 import { ServiceProcess, spawnService } from '../support/service-process';
+import { until } from '../support/until';
 
 const NGINX = '/usr/sbin/nginx';
 const REDIS = '/usr/bin/redis-server';
@@ -38,15 +39,6 @@ function start(command: string, args: string[]): ChildProcess {
 function exitOf(child: ChildProcess): Promise<number | string> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode ?? child.signalCode ?? -1);
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-}
-
-async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await probe().catch(() => false)) return;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** Whether Redis on `port` answers PING: the instances should find it up, not race its start. */
@@ -101,7 +93,7 @@ async function main(): Promise<void> {
       .replaceAll('{{PORT_NGINX}}', String(portNginx));
     writeFileSync(join(dir, 'nginx.conf'), config);
     start(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf')]);
-    await waitFor('redis', () => redisAnswers(portRedis));
+    await until('redis', () => redisAnswers(portRedis), 15_000);
 
     const instanceEnv = (port: number): Record<string, string> => ({
       NODE_ENV: 'production',
@@ -130,7 +122,7 @@ async function main(): Promise<void> {
       return instance;
     };
     const instances = { [portA]: await startInstance(portA), [portB]: await startInstance(portB) };
-    await waitFor('nginx', async () => (await fetch(`${base}/health`)).ok);
+    await until('nginx', () => fetch(`${base}/health`).then((response) => response.ok, () => false), 15_000);
 
     const call = (path: string, init: RequestInit = {}, ip = nextClientIp()) =>
       fetch(`${base}${path}`, { redirect: 'manual', ...init, headers: { 'X-Forwarded-For': ip, ...(init.headers ?? {}) } });
