@@ -7,6 +7,7 @@ import { isDeletion, setCookiesOf } from './support/cookie-jar';
 import { startEmulator, tokenRequests } from './support/emulator';
 import { approveAutomatically, BrowserLogin, decideAtConsentPage, landingResult, locationOf } from './support/login-flow';
 import { later, serviceEnvironment, startTestApp, TEST_CLIENT, TEST_SECRET, TestApp } from './support/test-app';
+import { counterGains, counterValues } from './support/metrics';
 import { expectNoStore } from './support/no-store';
 import { flipByte } from './support/sealed-text';
 
@@ -340,12 +341,11 @@ describe('Browser login (/login, /callback)', () => {
         expect(tokenRequests(emulator)).toHaveLength(0);
       }
     });
-    it('counts each refusal in login_state_failures_total by its reason', async () => {
-      const counts = async () => {
-        const text = (await request(service.url).get('/metrics')).text;
-        const count = (reason: string) => Number(text.match(new RegExp(`^login_state_failures_total\\{reason="${reason}"\\} (\\d+)$`, 'm'))?.[1] ?? 0);
-        return { missing: count('missing'), invalid: count('invalid'), expired: count('expired'), mismatch: count('mismatch') };
-      };
+    it('counts each refusal in login_state_failures_total by its reason, and in browser_logins_total as state_mismatch', async () => {
+      const counts = async () => ({
+        stateFailures: await counterValues(service.url, 'login_state_failures_total'),
+        logins: await counterValues(service.url, 'browser_logins_total'),
+      });
       const refuse = async (meddle: (login: BrowserLogin, redirect: URL) => void, ageMs = 0) => {
         const login = browser();
         const spotifyRedirect = await approveAutomatically(locationOf(await login.start()));
@@ -360,24 +360,22 @@ describe('Browser login (/login, /callback)', () => {
       await refuse(() => undefined, 601_000);
       await refuse((_login, redirect) => redirect.searchParams.set('state', randomState()));
       const after = await counts();
-      expect({
-        missing: after.missing - before.missing,
-        invalid: after.invalid - before.invalid,
-        expired: after.expired - before.expired,
-        mismatch: after.mismatch - before.mismatch,
-      }).toEqual({ missing: 1, invalid: 2, expired: 1, mismatch: 1 });
+      expect(counterGains(before.stateFailures, after.stateFailures)).toEqual({ missing: 1, invalid: 2, expired: 1, mismatch: 1 });
+      expect(counterGains(before.logins, after.logins)).toEqual({ state_mismatch: 5 });
     });
   });
 
   describe('other failures land on the page too, with error= and nothing else', () => {
-    it('access_denied when the user presses Deny at Spotify, on the return_to page', async () => {
+    it('access_denied when the user presses Deny at Spotify, on the return_to page; counted as refused', async () => {
       emulator.autoApprove = false;
       const login = browser();
       const spotifyRedirect = await decideAtConsentPage(locationOf(await login.start({ return_to: OTHER_FINAL_URI })), 'deny');
       expect(spotifyRedirect.searchParams.get('error')).toBe('access_denied');
 
+      const before = await counterValues(service.url, 'browser_logins_total');
       expectLandingError(await login.callback(spotifyRedirect), 'access_denied', OTHER_FINAL_URI);
       expect(tokenRequests(emulator)).toHaveLength(0);
+      expect(counterGains(before, await counterValues(service.url, 'browser_logins_total'))).toEqual({ refused: 1 });
     });
 
     it('in query mode (TOKEN_DELIVERY=query) the error is in the query string, where the page reads the tokens', async () => {
@@ -409,7 +407,7 @@ describe('Browser login (/login, /callback)', () => {
       expect(tokenRequests(emulator)).toHaveLength(2);
     });
 
-    it('limits /callback with /login: a state cookie replayed in a loop stops reaching Spotify, and lands on its return_to', async () => {
+    it('limits /callback with /login: a state cookie replayed in a loop stops reaching Spotify, lands on its return_to, and is counted', async () => {
       const limited = await startTestApp(browserEnvironment(emulator.url, { RATE_LIMIT_PER_MINUTE: '3' }));
       try {
         const login = new BrowserLogin(limited.url);
@@ -425,6 +423,7 @@ describe('Browser login (/login, /callback)', () => {
         const redeemed = tokenRequests(emulator).length;
         expectLandingError(await replay(), 'slow_down', OTHER_FINAL_URI);
         expect(tokenRequests(emulator)).toHaveLength(redeemed);
+        expect(await counterValues(limited.url, 'browser_logins_total')).toEqual({ ok: 1, invalid_grant: 1, slow_down: 1 });
       } finally {
         await limited.close();
       }

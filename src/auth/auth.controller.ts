@@ -5,6 +5,7 @@ import { NO_STORE_HEADERS } from '../common/no-store';
 import { AuthorizationRefusedError } from '../common/oauth.error';
 import { oauthValidationPipe } from '../common/oauth-validation.pipe';
 import { OverHttps } from '../common/over-https';
+import { MetricsService } from '../metrics/metrics.service';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { SessionCookieService } from '../session/session-cookie.service';
 import { BrowserLoginGuard } from './browser-login.guard';
@@ -32,6 +33,7 @@ export class AuthController {
     private readonly login: LoginService,
     private readonly stateCookie: StateCookieService,
     private readonly sessionCookie: SessionCookieService,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** Refusals here (bad `return_to`, unknown scope) are JSON: nothing has been redirected yet. */
@@ -95,6 +97,7 @@ export class AuthController {
     this.stateCookie.clear(response, secure);
     if (session !== undefined) this.sessionCookie.issue(response, secure, session);
     response.set(NO_STORE_HEADERS);
+    this.metrics.countBrowserLogin('ok');
     return { url: landing, statusCode: FOUND };
   }
 }

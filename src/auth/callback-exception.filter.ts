@@ -1,12 +1,21 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { NO_STORE_HEADERS } from '../common/no-store';
-import { StateMismatchError } from '../common/oauth.error';
+import { AuthorizationRefusedError, OAuthError, StateMismatchError } from '../common/oauth.error';
 import { logOAuthError, OAuthExceptionFilter, toOAuthError } from '../common/oauth-exception.filter';
-import { MetricsService } from '../metrics/metrics.service';
+import { BrowserLoginOutcome, LABELLED_LOGIN_ERRORS, MetricsService } from '../metrics/metrics.service';
 import { LandingPages } from './landing-pages';
 import { verifiedLoginStateOf } from './request.decorators';
 import { StateCookieService } from './state-cookie.service';
+
+function isLabelled(code: string): code is (typeof LABELLED_LOGIN_ERRORS)[number] {
+  return (LABELLED_LOGIN_ERRORS as readonly string[]).includes(code);
+}
+
+function outcomeOf(error: OAuthError): BrowserLoginOutcome {
+  if (error instanceof AuthorizationRefusedError) return 'refused';
+  return isLabelled(error.error) ? error.error : 'other';
+}
 
 /**
  * `/callback` is a page a person is looking at, so it never answers with JSON: every failure
@@ -33,6 +42,7 @@ export class CallbackExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const error = toOAuthError(exception);
     if (exception instanceof StateMismatchError) this.metrics.countStateFailure(exception.reason);
+    this.metrics.countBrowserLogin(outcomeOf(error));
     logOAuthError(this.logger, error);
 
     this.stateCookie.clear(response, request.secure);

@@ -9,6 +9,24 @@ export type UpstreamOperation = 'exchange_code' | 'refresh_token';
 export type RefreshTokenOpen = 'current' | 'previous' | 'failed';
 /** Where a session's `/token` answer came from: the cookie as it was, or a refresh with Spotify. */
 export type SessionTokenSource = 'cache' | 'refreshed';
+/** Error codes a landing page can get that count under their own name in `browser_logins_total`. */
+export const LABELLED_LOGIN_ERRORS = [
+  'state_mismatch',
+  'slow_down',
+  'invalid_request',
+  'invalid_grant',
+  'invalid_client',
+  'temporarily_unavailable',
+  'upstream_error',
+  'upstream_timeout',
+  'server_error',
+] as const;
+/**
+ * How a browser login ended at `/callback`: `ok`; `refused` at Spotify (Deny: the code in the
+ * browser's query is whatever the browser says, so it is no label); one of the labelled error
+ * codes; `other` for any other code Spotify answered with.
+ */
+export type BrowserLoginOutcome = 'ok' | 'refused' | 'other' | (typeof LABELLED_LOGIN_ERRORS)[number];
 /** Why a session request failed: no or bad cookie, revoked at Spotify, a CSRF check, Spotify failing. */
 export type SessionFailureReason = 'missing' | 'invalid' | 'expired' | 'revoked' | 'csrf_header' | 'csrf_origin' | 'upstream';
 
@@ -58,6 +76,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly browserLogins = new Counter({
+    name: 'browser_logins_total',
+    help: 'Browser logins finished at /callback, by outcome: ok, refused at Spotify, or the error code the landing page got.',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   private readonly sessionTokenAnswers = new Counter({
     name: 'session_token_answers_total',
     help: 'Access tokens handed out by /token in session mode, by source (cache: no call to Spotify).',
@@ -98,6 +123,10 @@ export class MetricsService {
 
   countStateFailure(reason: StateFailureReason): void {
     this.stateFailures.inc({ reason });
+  }
+
+  countBrowserLogin(outcome: BrowserLoginOutcome): void {
+    this.browserLogins.inc({ outcome });
   }
 
   countRateLimitStoreError(): void {
