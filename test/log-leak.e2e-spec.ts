@@ -5,6 +5,7 @@ import { MOBILE_CALLBACK, startEmulator } from './support/emulator';
 import { LogCapture } from './support/log-capture';
 import { approveAutomatically, BrowserLogin, landingResult, locationOf } from './support/login-flow';
 import { serviceEnvironment, startTestApp, TEST_CLIENT, TEST_SECRET, TestApp } from './support/test-app';
+import { until } from './support/until';
 
 const FINAL_URI = 'https://app.example.com/done';
 const REDIRECT_URI = 'https://swap.example.com/callback';
@@ -89,7 +90,8 @@ describe('No secret reaches a log line', () => {
       remember(received.form.refresh_token, received.form.code, received.form.code_verifier, received.headers.authorization);
     }
 
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Access lines are written when a response finishes, which the client may see first.
+    await until('the last access line', () => logs.text().includes('"url":"/callback?code=[redacted]&state=[redacted]"'));
     const text = logs.text();
     expect(logs.accessEntries.length).toBeGreaterThanOrEqual(8);
     expect(text).toContain('"url":"/callback?code=[redacted]&state=[redacted]"');

@@ -98,7 +98,7 @@ describe('Real answers conform to the description', () => {
     emulator = await startEmulator({ autoApprove: true });
     emulator.registerRedirectUri(TEST_CLIENT.clientId, 'https://swap.example.com/callback');
     service = await startTestApp(
-      serviceEnvironment(emulator.url, { FINAL_URI, REDIRECT_URI: 'https://swap.example.com/callback', UPSTREAM_TIMEOUT_MS: '300' }),
+      serviceEnvironment(emulator.url, { FINAL_URI, REDIRECT_URI: 'https://swap.example.com/callback', UPSTREAM_TIMEOUT_MS: '2000' }),
     );
   });
   afterAll(async () => {

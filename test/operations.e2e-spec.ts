@@ -68,8 +68,9 @@ describe('Running it like production', () => {
       const answered = inFlight.then((response) => response);
       await upstreamReceived(received + 1);
       const logger = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
-      // Not ready from the first moment; the listener stays open for the delay.
-      const drained = drainAndClose(service.app, { shutdownDelayMs: 300, shutdownGraceMs: 5000 }, logger);
+      // Not ready from the first moment; the listener stays open for the delay, long enough for
+      // the probe below to connect however slow the machine.
+      const drained = drainAndClose(service.app, { shutdownDelayMs: 2000, shutdownGraceMs: 5000 }, logger);
       const during = await request(service.url).get('/health/ready');
       expect(during.status).toBe(503);
       expect(during.body).toEqual({ error: 'temporarily_unavailable', error_description: 'This instance is not ready to serve' });
@@ -171,10 +172,14 @@ describe('Running it like production', () => {
 
         const swapped = await swap(service);
         const id = swapped.headers['x-request-id'];
-        await request(service.url).post('/swap').type('json').send('{"code":');
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        const malformed = await request(service.url).post('/swap').type('json').send('{"code":');
+        const linesOf = (response: request.Response) => logs.accessEntries.filter((entry) => entry.req?.id === response.headers['x-request-id']);
+        // Written when the response finishes, which the client may see first.
+        await until('both access lines', () => linesOf(swapped).length > 0 && linesOf(malformed).length > 0);
 
         const access = logs.accessEntries;
+        expect(linesOf(swapped)).toHaveLength(1);
+        expect(linesOf(malformed)).toHaveLength(1);
         const swapLine = access.find((entry) => entry.req?.id === id);
         expect(swapLine).toMatchObject({
           level: 30,
@@ -183,7 +188,7 @@ describe('Running it like production', () => {
           res: { statusCode: 200 },
         });
         expect(typeof swapLine?.responseTime).toBe('number');
-        expect(access.some((entry) => entry.res?.statusCode === 400 && entry.req?.url === '/swap')).toBe(true);
+        expect(linesOf(malformed)[0]).toMatchObject({ req: { url: '/swap' }, res: { statusCode: 400 } });
         // Probes do not flood the access log.
         expect(access.some((entry) => entry.req?.url === '/health')).toBe(false);
       } finally {
@@ -199,7 +204,7 @@ describe('Running it like production', () => {
         emulator.injectFault({ kind: 'status', status: 503, body: '' });
         const failed = await request(service.url).post('/refresh').type('form').send({ refresh_token: sealed });
         expect(failed.status).toBe(502);
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await until('the access line', () => logs.accessEntries.some((entry) => entry.req?.id === failed.headers['x-request-id']));
 
         const errors = logs.entries.filter((entry) => entry.level === 50);
         expect(errors).toHaveLength(1);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
 import { EmulatorFault } from '../src/emulator/emulator.types';
@@ -226,10 +227,13 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       },
     );
 
-    it('rate limiting → 429 temporarily_unavailable with Spotify\'s Retry-After', async () => {
+    it.each<[string, (sealed: string) => request.Test]>([
+      ['/refresh', (sealed) => http().post('/refresh').type('form').send({ refresh_token: sealed })],
+      ['/swap', () => http().post('/swap').type('form').send({ code: emulator.mintCode({ redirectUri: MOBILE_CALLBACK }) })],
+    ])('rate limiting at %s → 429 temporarily_unavailable with Spotify\'s Retry-After', async (_route, send) => {
       const sealed = await sealedRefreshToken();
       emulator.injectFault({ kind: 'rate-limit', retryAfterSeconds: 17 });
-      const response = await http().post('/refresh').type('form').send({ refresh_token: sealed });
+      const response = await send(sealed);
       expect(response.status).toBe(429);
       expect(response.headers['retry-after']).toBe('17');
       expect(response.body.error).toBe('temporarily_unavailable');
@@ -239,9 +243,24 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
     it('a reset on a reused pooled socket is retried once, invisibly', async () => {
       const sealed = await sealedRefreshToken(); // warms a pooled keep-alive socket
       emulator.injectFault({ kind: 'reset' }, 1);
+      emulator.resetCounters();
       const response = await http().post('/refresh').type('form').send({ refresh_token: sealed });
       expect(response.status).toBe(200);
       expect(tokenRequests(emulator)).toHaveLength(3);
+      // The reset try went out on the warm socket; only the retry needed a new connection.
+      expect(emulator.connectionsAccepted).toBe(1);
+    });
+
+    it('retires a pooled socket idle for 4 s, before Spotify closes it (5 s): the next call connects afresh', async () => {
+      const sealed = await sealedRefreshToken();
+      await sleep(4_500);
+      emulator.resetCounters();
+      emulator.clearRequests();
+      const response = await http().post('/refresh').type('form').send({ refresh_token: sealed });
+      expect(response.status).toBe(200);
+      expect(tokenRequests(emulator)).toHaveLength(1);
+      // Kept, the socket would still be open at the emulator and be reused: 0 new connections.
+      expect(emulator.connectionsAccepted).toBe(1);
     });
 
     it('a reset that persists → 502 upstream_error after one retry', async () => {

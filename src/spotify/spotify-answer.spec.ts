@@ -50,6 +50,11 @@ describe('interpretTokenAnswer', () => {
     expect(error.headers).toEqual(expectedHeaders);
   });
 
+  it('a 429 without Retry-After is still temporarily_unavailable, with no Retry-After of our own', () => {
+    const error = failureOf(() => interpretTokenAnswer(429, 'text/plain', 'Too Many Requests'));
+    expect([error.status, error.error, error.headers]).toEqual([429, 'temporarily_unavailable', {}]);
+  });
+
   it.each<[string, string, string | undefined]>([
     ['a refused grant is the user\'s business: not logged', 'invalid_grant', undefined],
     ['refused client credentials are the operator\'s: a detail for the log', 'invalid_client', 'check CLIENT_ID and CLIENT_SECRET'],
