@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { splitScopes } from '../spotify/spotify-scopes';
-import { EnvironmentVariables, parseList, validateEnvironment } from './environment';
+import { defaultRedirectUri, EnvironmentVariables, parseList, validateEnvironment } from './environment';
 
 /**
  * Where `/callback` puts tokens and errors for the landing page: the fragment never reaches a
@@ -21,11 +21,6 @@ export interface BrowserSettings {
   tokenDelivery: TokenDelivery;
   /** Asked for when `/login` names no `scope`. */
   defaultScopes: string[];
-}
-
-/** `http://127.0.0.1:$PORT/callback`: Spotify refuses `localhost` redirect URIs for new apps. */
-function defaultRedirectUri(env: EnvironmentVariables): string {
-  return `http://127.0.0.1:${env.PORT ?? 5000}/callback`;
 }
 
 export function browserSettings(env: EnvironmentVariables): BrowserSettings {

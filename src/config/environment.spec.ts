@@ -65,8 +65,8 @@ describe('validateEnvironment', () => {
     ['session life in words', { SESSION_MAX_AGE_DAYS: 'a month' }, 'SESSION_MAX_AGE_DAYS must be a whole number from 1 to 400'],
     ['a shutdown delay past the grace', { SHUTDOWN_DELAY_MS: '4000', SHUTDOWN_GRACE_MS: '3000' }, 'SHUTDOWN_DELAY_MS (4000) must not exceed SHUTDOWN_GRACE_MS (3000)'],
     ['a grace below production\'s default delay', { ...VALID, NODE_ENV: 'production', SHUTDOWN_GRACE_MS: '3000' }, 'SHUTDOWN_DELAY_MS (5000) must not exceed SHUTDOWN_GRACE_MS (3000)'],
-    ['trust proxy as a host name', { TRUST_PROXY: 'balancer.internal' }, 'TRUST_PROXY must be true, false, a hop count'],
-    ['trust proxy prefix out of range', { TRUST_PROXY: '10.0.0.0/99' }, 'TRUST_PROXY must be true, false, a hop count'],
+    ['trust proxy as a host name', { TRUST_PROXY: 'balancer.internal' }, 'TRUST_PROXY must be true, false (or off), a hop count'],
+    ['trust proxy prefix out of range', { TRUST_PROXY: '10.0.0.0/99' }, 'TRUST_PROXY must be true, false (or off), a hop count'],
     ['production with neither feature', { NODE_ENV: 'production', CLIENT_ID: 'a', CLIENT_SECRET: 'b', ENCRYPTION_SECRET: SECRET }, 'Set CALLBACK_URL (token swap for mobile apps), FINAL_URI (browser login) or both'],
   ])('names the problem: %s', (_case, env, message) => {
     expect(problemsOf(env).join('\n')).toContain(message);
@@ -98,9 +98,11 @@ describe('configurationWarnings', () => {
   const PRODUCTION: RawEnvironment = { NODE_ENV: 'production', CLIENT_ID: 'id', CLIENT_SECRET: 'secret', ENCRYPTION_SECRET: SECRET };
 
   it.each<[string, RawEnvironment, string[]]>([
-    ['production with both features', { ...PRODUCTION, CALLBACK_URL: 'myapp://cb', FINAL_URI: 'https://app.example.com/ok' }, []],
+    ['production with both features', { ...PRODUCTION, CALLBACK_URL: 'myapp://cb', FINAL_URI: 'https://app.example.com/ok', REDIRECT_URI: 'https://swap.example.com/callback', TRUST_PROXY: '1' }, []],
     ['production without FINAL_URI', { ...PRODUCTION, CALLBACK_URL: 'myapp://cb' }, ['FINAL_URI is not set: browser login is off and /login answers 501']],
-    ['production without CALLBACK_URL', { ...PRODUCTION, FINAL_URI: 'https://app.example.com/ok' }, ['CALLBACK_URL is not set: token swap is off and /swap answers 501']],
+    ['production without CALLBACK_URL', { ...PRODUCTION, FINAL_URI: 'https://app.example.com/ok', REDIRECT_URI: 'https://swap.example.com/callback', TRUST_PROXY: '1' }, ['CALLBACK_URL is not set: token swap is off and /swap answers 501']],
+    ['production browser login on the default REDIRECT_URI', { ...PRODUCTION, CALLBACK_URL: 'myapp://cb', FINAL_URI: 'https://app.example.com/ok', PORT: '8080' }, ['REDIRECT_URI is not set: logins send Spotify http://127.0.0.1:8080/callback']],
+    ['development on the default REDIRECT_URI', { FINAL_URI: 'https://app.example.com/ok' }, []],
     ['development without either (offline demo)', {}, []],
     ['the default REDIRECT_URI', { PORT: '8080' }, []],
     ['a loopback http REDIRECT_URI', { REDIRECT_URI: 'http://127.0.0.1:5000/callback' }, []],
@@ -108,6 +110,7 @@ describe('configurationWarnings', () => {
     ['an https REDIRECT_URI behind a trusted proxy', { REDIRECT_URI: 'https://swap.example.com/callback', TRUST_PROXY: '1' }, []],
     ['an https REDIRECT_URI with TRUST_PROXY unset', { REDIRECT_URI: 'https://swap.example.com/callback' }, ['REDIRECT_URI is https but TRUST_PROXY is off']],
     ['an https REDIRECT_URI trusting no hops', { REDIRECT_URI: 'https://swap.example.com/callback', TRUST_PROXY: '0' }, ['REDIRECT_URI is https but TRUST_PROXY is off']],
+    ['an https REDIRECT_URI with TRUST_PROXY=off', { REDIRECT_URI: 'https://swap.example.com/callback', TRUST_PROXY: 'off' }, ['REDIRECT_URI is https but TRUST_PROXY is off']],
     ['a localhost REDIRECT_URI', { REDIRECT_URI: 'http://localhost:5000/callback' }, ['REDIRECT_URI uses localhost, which Spotify refuses for new apps']],
     ['an https localhost REDIRECT_URI', { REDIRECT_URI: 'https://localhost/callback' }, ['REDIRECT_URI uses localhost']],
     ['plain http on a public host', { REDIRECT_URI: 'http://swap.example.com/callback' }, ['REDIRECT_URI uses plain http on swap.example.com']],

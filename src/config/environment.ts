@@ -269,7 +269,7 @@ function operationsProblems(env: EnvironmentVariables): string[] {
   const problems: string[] = [];
   if (env.TRUST_PROXY !== undefined && parseTrustProxy(env.TRUST_PROXY) === undefined) {
     problems.push(
-      'TRUST_PROXY must be true, false, a hop count (e.g. 1), loopback, or a comma list of addresses/CIDRs (e.g. 10.0.0.0/8)',
+      'TRUST_PROXY must be true, false (or off), a hop count (e.g. 1), or a comma list of addresses, CIDRs and the names loopback, linklocal, uniquelocal (e.g. uniquelocal,10.0.0.0/8)',
     );
   }
   for (const origin of parseList(env.CORS_ORIGINS)) {
@@ -350,6 +350,11 @@ export function configurationWarnings(env: EnvironmentVariables): string[] {
         : 'CALLBACK_URL is not set: token swap is off and /swap answers 501. Set it to your mobile app\'s redirect URI to turn it on.',
     );
   }
+  if (env.NODE_ENV === 'production' && env.FINAL_URI !== undefined && env.REDIRECT_URI === undefined) {
+    warnings.push(
+      `REDIRECT_URI is not set: logins send Spotify ${defaultRedirectUri(env)}, which only a browser on this machine can reach (and which Spotify must have registered). Set it to this service's public /callback URL`,
+    );
+  }
   if (env.REDIRECT_URI !== undefined && isHttpUrl(env.REDIRECT_URI)) {
     const { protocol, hostname } = new URL(env.REDIRECT_URI);
     if (hostname === 'localhost') {
@@ -375,6 +380,11 @@ export function configurationWarnings(env: EnvironmentVariables): string[] {
   return warnings;
 }
 
+/** `http://127.0.0.1:$PORT/callback`: Spotify refuses `localhost` redirect URIs for new apps. */
+export function defaultRedirectUri(env: EnvironmentVariables): string {
+  return `http://127.0.0.1:${env.PORT ?? 5000}/callback`;
+}
+
 function trustsAnyProxy(value: string | undefined): boolean {
   const setting = parseTrustProxy(value);
   return setting !== false && setting !== 0;
@@ -385,7 +395,7 @@ function trustsAnyProxy(value: string | undefined): boolean {
  * Without it, `X-Forwarded-*` is ignored: a client could otherwise pick its own IP (and rate limit).
  */
 export function parseTrustProxy(value: string | undefined): boolean | number | string[] | undefined {
-  if (value === undefined || value === 'false') return false;
+  if (value === undefined || value === 'false' || value === 'off') return false;
   if (value === 'true') return true;
   if (/^\d+$/.test(value)) return Number(value);
   const entries = parseList(value);
