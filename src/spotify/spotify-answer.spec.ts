@@ -66,11 +66,21 @@ describe('interpretTokenAnswer', () => {
     else expect(error.detail).toContain(detail);
   });
 
-  it('keeps Spotify\'s description of an OAuth error but bounds its length', () => {
-    const error = failureOf(() =>
-      interpretTokenAnswer(400, JSON_TYPE, JSON.stringify({ error: 'invalid_grant', error_description: 'x'.repeat(5000) })),
-    );
-    expect(error.description).toHaveLength(300);
+  it.each<[string, unknown, string]>([
+    ['a plain phrase is kept', 'Invalid refresh token', 'Invalid refresh token'],
+    ['with its punctuation', "code_verifier was incorrect: it doesn't match (PKCE).", "code_verifier was incorrect: it doesn't match (PKCE)."],
+    ['none: the code stands in', undefined, 'invalid_grant'],
+    ['not a string', { text: 'x' }, 'invalid_grant'],
+    ['empty', '', 'invalid_grant'],
+    ['over 200 characters', 'Invalid '.repeat(30), 'invalid_grant'],
+    ['an echoed form', 'grant_type=refresh_token&refresh_token=AQBx', 'invalid_grant'],
+    ['an echoed header', `Authorization: Basic ${Buffer.from(`${'1a'.repeat(16)}:${'2b'.repeat(16)}`).toString('base64')}`, 'invalid_grant'],
+    ['a token-like run', `Token ${'A'.repeat(40)} revoked`, 'invalid_grant'],
+    ['markup', '<b>Invalid</b>', 'invalid_grant'],
+    ['a line break', 'Invalid\nrefresh token', 'invalid_grant'],
+  ])('Spotify\'s error_description, %s', (_case, description, expected) => {
+    const error = failureOf(() => interpretTokenAnswer(400, JSON_TYPE, JSON.stringify({ error: 'invalid_grant', error_description: description })));
+    expect(error.description).toBe(expected);
   });
 
   it('never echoes an upstream body that is not OAuth-shaped', () => {

@@ -10,7 +10,20 @@ import {
 import { SpotifyTokens } from './spotify-tokens';
 
 const OAUTH_ERROR_CODE = /^[a-z_]{1,64}$/;
-const MAX_DESCRIPTION_LENGTH = 300;
+
+/**
+ * Spotify's descriptions are short plain phrases ("Invalid refresh token", "Authorization code
+ * expired"). They reach the caller and, for credential errors, the log; so text with the marks of
+ * a form, a header or a token (`=`, `&`, quotes, a run of 32 characters without a space) is not
+ * passed on: an upstream that echoed its request (a proxy, a wrong SPOTIFY_ACCOUNTS_URL) would
+ * otherwise hand out the unsealed refresh token, the code or this service's Basic credentials.
+ */
+const PLAIN_DESCRIPTION = /^[A-Za-z0-9 ,.:;!?'()_-]{1,200}$/;
+const TOKEN_LIKE_RUN = /\S{32}/;
+
+function isPlainDescription(text: unknown): text is string {
+  return typeof text === 'string' && PLAIN_DESCRIPTION.test(text) && !TOKEN_LIKE_RUN.test(text);
+}
 
 /** Seconds as Spotify sends them (a JSON number), or as a string of digits; nothing `Number()` would bend into one. */
 function secondsOf(value: unknown): number | undefined {
@@ -48,8 +61,7 @@ const CLIENT_CREDENTIAL_ERRORS = new Set(['invalid_client', 'unauthorized_client
 /** Spotify's OAuth errors are `{error, error_description}`; its Web API errors are not. */
 function toGrantError(status: number, body: unknown): OAuthError {
   if (isJsonObject(body) && typeof body.error === 'string' && OAUTH_ERROR_CODE.test(body.error)) {
-    const description =
-      typeof body.error_description === 'string' ? body.error_description.slice(0, MAX_DESCRIPTION_LENGTH) : body.error;
+    const description = isPlainDescription(body.error_description) ? body.error_description : body.error;
     const detail = CLIENT_CREDENTIAL_ERRORS.has(body.error)
       ? `Spotify refused this service's client credentials (${body.error}): check CLIENT_ID and CLIENT_SECRET`
       : undefined;
