@@ -221,6 +221,18 @@ export function isHttpUrl(value: string): boolean {
   }
 }
 
+/** An http(s) URL without a user name or password: these URLs reach browsers, Spotify or the log. */
+function isHttpUrlWithoutCredentials(value: string): boolean {
+  if (!isHttpUrl(value)) return false;
+  const url = new URL(value);
+  return url.username === '' && url.password === '';
+}
+
+/** A configured URL as a message may quote it: any `user:password@` masked, parsed or not. */
+export function quotedUrl(value: string): string {
+  return `"${value.replace(/^([^:/?#]*:\/\/)[^/?#]*@/, '$1[credentials]@')}"`;
+}
+
 function messagesOf(errors: ValidationError[]): string[] {
   return errors.flatMap((error) => Object.values(error.constraints ?? {}));
 }
@@ -235,11 +247,12 @@ function crossFieldProblems(env: EnvironmentVariables): string[] {
   }
   for (const uri of parseList(env.CALLBACK_URL ?? env.CALLBACK_URI)) {
     if (!URL.canParse(uri)) {
-      problems.push(`CALLBACK_URL entry "${uri}" is not an absolute URI (e.g. myapp://callback)`);
+      problems.push(`CALLBACK_URL entry ${quotedUrl(uri)} is not an absolute URI (e.g. myapp://callback)`);
     }
   }
-  if (env.SPOTIFY_ACCOUNTS_URL !== undefined && !isHttpUrl(env.SPOTIFY_ACCOUNTS_URL)) {
-    problems.push('SPOTIFY_ACCOUNTS_URL must be an absolute http(s) URL, e.g. https://accounts.spotify.com');
+  if (env.SPOTIFY_ACCOUNTS_URL !== undefined && !isHttpUrlWithoutCredentials(env.SPOTIFY_ACCOUNTS_URL)) {
+    // Its /authorize address is sent to browsers: credentials in it would go along.
+    problems.push('SPOTIFY_ACCOUNTS_URL must be an absolute http(s) URL without credentials, e.g. https://accounts.spotify.com');
   }
   if (env.CLIENT_ID !== undefined && env.CLIENT_SECRET === undefined) {
     problems.push('CLIENT_SECRET is required when CLIENT_ID is set (find it in the Spotify developer dashboard)');
@@ -274,7 +287,7 @@ function operationsProblems(env: EnvironmentVariables): string[] {
   }
   for (const origin of parseList(env.CORS_ORIGINS)) {
     if (!isHttpUrl(origin) || new URL(origin).origin !== origin) {
-      problems.push(`CORS_ORIGINS entry "${origin}" must be an origin: scheme, host and port only, e.g. https://app.example.com`);
+      problems.push(`CORS_ORIGINS entry ${quotedUrl(origin)} must be an origin: scheme, host and port only, e.g. https://app.example.com`);
     }
   }
   if (env.REDIS_URL !== undefined && !/^rediss?:\/\/./.test(env.REDIS_URL)) {
@@ -301,21 +314,19 @@ export function shutdownGraceMs(env: EnvironmentVariables): number {
 
 /** A page the browser is sent to with tokens: the service writes the fragment, so none may be there already. */
 function isLandingPageUrl(value: string): boolean {
-  if (!isHttpUrl(value)) return false;
-  const url = new URL(value);
-  return !value.includes('#') && url.username === '' && url.password === '';
+  return isHttpUrlWithoutCredentials(value) && !value.includes('#');
 }
 
 function browserLoginProblems(env: EnvironmentVariables): string[] {
   const problems: string[] = [];
-  if (env.REDIRECT_URI !== undefined && (!isHttpUrl(env.REDIRECT_URI) || env.REDIRECT_URI.includes('#'))) {
+  if (env.REDIRECT_URI !== undefined && !isLandingPageUrl(env.REDIRECT_URI)) {
     problems.push(
-      'REDIRECT_URI must be an absolute http(s) URL without a #fragment: this service\'s /callback as registered in the Spotify dashboard, e.g. https://swap.example.com/callback',
+      'REDIRECT_URI must be an absolute http(s) URL without a #fragment or credentials: this service\'s /callback as registered in the Spotify dashboard, e.g. https://swap.example.com/callback',
     );
   }
   for (const uri of parseList(env.FINAL_URI)) {
     if (!isLandingPageUrl(uri)) {
-      problems.push(`FINAL_URI entry "${uri}" must be an absolute http(s) URL without a #fragment or credentials, e.g. https://app.example.com/logged-in`);
+      problems.push(`FINAL_URI entry ${quotedUrl(uri)} must be an absolute http(s) URL without a #fragment or credentials, e.g. https://app.example.com/logged-in`);
     }
   }
   const unknown = unknownScopes(splitScopes(env.SCOPES ?? ''));
