@@ -425,13 +425,19 @@ describe('Rotating ENCRYPTION_SECRET logs nobody out', () => {
 });
 
 describe('/swap without CALLBACK_URL', () => {
-  it('answers 501 server_error naming the variable to set', async () => {
+  it('answers 501 server_error naming the variable to set, whatever the request (as /login does without FINAL_URI)', async () => {
     const emulator = await startEmulator();
     const service = await startTestApp(serviceEnvironment(emulator.url, { CALLBACK_URL: '' }));
     try {
-      const response = await request(service.url).post('/swap').type('form').send({ code: 'abc' });
-      expect(response.status).toBe(501);
-      expect(response.body).toEqual({ error: 'server_error', error_description: 'Token swap is not configured on this server: set CALLBACK_URL' });
+      const requests = [
+        request(service.url).post('/swap').type('form').send({ code: 'abc' }),
+        request(service.url).post('/api/token').type('form').send({ foo: '1' }),
+        request(service.url).post('/swap').set('Content-Type', 'text/plain').send('code=abc'),
+      ];
+      for (const response of await Promise.all(requests)) {
+        expect(response.status).toBe(501);
+        expect(response.body).toEqual({ error: 'server_error', error_description: 'Token swap is not configured on this server: set CALLBACK_URL' });
+      }
     } finally {
       await service.close();
       await emulator.stop();

@@ -17,6 +17,7 @@ import { SpotifyTokens } from '../spotify/spotify-tokens';
 import { RefreshRequestDto } from './refresh-request.dto';
 import { SwapRequestDto } from './swap-request.dto';
 import { TokenRequestPipe } from './token-request.pipe';
+import { TokenSwapGuard } from './token-swap.guard';
 import { TokenService } from './token.service';
 
 const SWAP_ROUTES = ['swap', 'api/token'];
@@ -40,7 +41,6 @@ const UPSTREAM_ERRORS: ErrorCase[] = [
 @ApiRequestId()
 @ApiOkResponse({ type: TokenResponse, headers: NO_STORE_HEADERS, description: "Spotify's token answer; refresh_token sealed" })
 @Controller()
-@UseGuards(RateLimitGuard, FormOrJsonGuard)
 @UsePipes(new TokenRequestPipe())
 export class TokenController {
   constructor(private readonly tokens: TokenService) {}
@@ -52,6 +52,7 @@ export class TokenController {
   })
   @ApiOAuthErrors(INVALID_REQUEST, TOO_LARGE, ...UPSTREAM_ERRORS, [501, 'server_error', 'CALLBACK_URL is not set: token swap is off'])
   @ApiConsumes(...FORM_OR_JSON)
+  @UseGuards(TokenSwapGuard, RateLimitGuard, FormOrJsonGuard)
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
@@ -71,6 +72,7 @@ export class TokenController {
     ...UPSTREAM_ERRORS,
   )
   @ApiConsumes(...FORM_OR_JSON)
+  @UseGuards(RateLimitGuard, FormOrJsonGuard)
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
