@@ -8,6 +8,7 @@ import { APPLICATION_OPTIONS, configureApplication } from './app.setup';
 import { browserSettings } from './config/browser.config';
 import { ConfigurationError } from './config/configuration.error';
 import { developmentDefaults, needsOfflineSpotify } from './config/development-defaults';
+import { envFileProblems } from './config/env-file';
 import { configurationWarnings, validateEnvironment } from './config/environment';
 import { httpSettings } from './config/http.config';
 import { spotifySettings } from './config/spotify.config';
@@ -16,7 +17,7 @@ import { OfflineSpotify, startOfflineSpotify } from './offline-spotify';
 
 async function bootstrap(): Promise<void> {
   // Validate before Nest starts: a bad environment must exit 1 with one message, not abort.
-  const env = validateEnvironment(process.env);
+  const env = validateEnvironment(process.env, envFileProblems());
   const settings = httpSettings(env);
 
   let offline: OfflineSpotify | undefined;

@@ -73,7 +73,7 @@ export class TemporarilyUnavailableError extends OAuthError {
 /** Spotify answered with a 5xx, garbage, or dropped the connection. */
 export class UpstreamError extends OAuthError {
   constructor(detail: string) {
-    super(502, 'upstream_error', 'Spotify Accounts returned an invalid response', { detail });
+    super(502, 'upstream_error', 'Spotify Accounts could not be reached or gave an answer that is not valid', { detail });
   }
 }
 

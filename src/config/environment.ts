@@ -422,13 +422,15 @@ export function parseTrustProxy(value: string | undefined): boolean | number | s
 }
 
 /**
- * Validates the raw environment once, collecting every problem.
+ * Validates the raw environment once, collecting every problem (after any met while reading it,
+ * such as an unreadable `.env`).
  * @throws ConfigurationError naming each bad or missing variable and how to fix it.
  */
-export function validateEnvironment(raw: RawEnvironment): EnvironmentVariables {
+export function validateEnvironment(raw: RawEnvironment, earlierProblems: readonly string[] = []): EnvironmentVariables {
   const secrets = resolveSecretFiles(raw);
   const env = plainToInstance(EnvironmentVariables, secrets.env, { excludeExtraneousValues: false });
   const problems = [
+    ...earlierProblems,
     ...secrets.problems,
     ...messagesOf(validateSync(env, { stopAtFirstError: true })),
     ...crossFieldProblems(env),
