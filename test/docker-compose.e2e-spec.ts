@@ -44,6 +44,11 @@ describe('docker-compose.yml', () => {
     expect(config).toMatch(/map \$http_x_forwarded_proto \$browser_scheme \{\s*default \$http_x_forwarded_proto;\s*"" \$scheme;\s*\}/);
     expect(config).toMatch(/proxy_set_header X-Forwarded-Proto \$browser_scheme;/);
     expect(config).toMatch(/keepalive \d+;/);
+    // /callback?code=…&state=…: the access log has the path only, never the query.
+    const format = config.match(/log_format token_swap ([^;]*);/)?.[1] ?? '';
+    expect(format).toContain('$uri');
+    expect(format).not.toMatch(/\$request[^_]|\$request_uri|\$args|\$query_string|\$arg_/);
+    expect(config).toMatch(/access_log \S+ token_swap;/);
   });
 
   it('gives both instances the same secrets as files, and the same Redis', () => {
