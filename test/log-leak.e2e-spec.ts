@@ -84,6 +84,9 @@ describe('No secret reaches a log line', () => {
     // Parameter names percent-encoded: Express still reads code and state, so the log must not.
     remember('encoded-name-code-value', 'encoded-name-state-value');
     await request(service.url).get('/callback?co%64e=encoded-name-code-value&st%61te=encoded-name-state-value');
+    // A path the router cannot percent-decode: its error message quotes the raw path.
+    remember('undecodable-path-value');
+    expect((await request(service.url).get('/undecodable-path-value%zz')).status).toBe(400);
 
     // What Spotify saw: raw refresh tokens, verifiers and codes the service handled.
     for (const received of emulator.requests) {

@@ -18,6 +18,8 @@ describe('toOAuthError', () => {
     ['Nest 404', new NotFoundException('Cannot GET /x'), 404, 'not_found', 'No such route'],
     ['Nest 413', new PayloadTooLargeException(), 413, 'invalid_request', 'Request body is larger than 16kb'],
     ['other Nest 4xx', new BadRequestException('detail'), 400, 'invalid_request', 'The request is not valid'],
+    ['a path Express cannot percent-decode', Object.assign(new URIError("Failed to decode param 'x%zz'"), { status: 400 }), 400, 'invalid_request', 'The URL is not validly percent-encoded'],
+    ['the same, as Nest hands it on', new BadRequestException("Failed to decode param 'x%zz'"), 400, 'invalid_request', 'The URL is not validly percent-encoded'],
     ['a bug', new TypeError('x is undefined'), 500, 'server_error', 'The server could not handle the request'],
     ['a thrown string', 'oops', 500, 'server_error', 'The server could not handle the request'],
   ])('%s', (_case, exception, status, code, description) => {

@@ -48,6 +48,11 @@ function isClientStatus(status: unknown): boolean {
  */
 export function toOAuthError(exception: unknown): OAuthError {
   if (exception instanceof OAuthError) return exception;
+  // Express' router, on a path like /x%zz. Its message quotes the raw path, which is the
+  // client's to choose: no detail, so nothing of it reaches the log.
+  if (exception instanceof Error && exception.message.startsWith('Failed to decode param')) {
+    return new InvalidRequestError('The URL is not validly percent-encoded');
+  }
   if (isBodyParserError(exception)) {
     if (exception.type === 'entity.too.large') return new RequestTooLargeError(BODY_LIMIT);
     const message = typeof exception.type === 'string' ? BODY_PARSER_MESSAGES[exception.type] : undefined;
