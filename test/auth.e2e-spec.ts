@@ -388,6 +388,14 @@ describe('Browser login (/login, /callback)', () => {
       expect(landingResult(landing, 'query')).toEqual({ error: 'access_denied' });
     });
 
+    it('a code given twice → invalid_request, and neither code reaches Spotify', async () => {
+      const login = browser();
+      const spotifyRedirect = await approveAutomatically(locationOf(await login.start()));
+      spotifyRedirect.searchParams.append('code', 'a-second-code');
+      expectLandingError(await login.callback(spotifyRedirect), 'invalid_request');
+      expect(tokenRequests(emulator)).toHaveLength(0);
+    });
+
     it('Approve on the consent page completes the login', async () => {
       emulator.autoApprove = false;
       const login = browser();
@@ -407,7 +415,7 @@ describe('Browser login (/login, /callback)', () => {
       expect(tokenRequests(emulator)).toHaveLength(2);
     });
 
-    it('limits /callback with /login: a state cookie replayed in a loop stops reaching Spotify, lands on its return_to, and is counted', async () => {
+    it('limits /callback with /login: a state cookie replayed in a loop stops reaching Spotify, lands on its return_to, and is counted; /login then answers 429 JSON', async () => {
       const limited = await startTestApp(browserEnvironment(emulator.url, { RATE_LIMIT_PER_MINUTE: '3' }));
       try {
         const login = new BrowserLogin(limited.url);
@@ -424,6 +432,11 @@ describe('Browser login (/login, /callback)', () => {
         expectLandingError(await replay(), 'slow_down', OTHER_FINAL_URI);
         expect(tokenRequests(emulator)).toHaveLength(redeemed);
         expect(await counterValues(limited.url, 'browser_logins_total')).toEqual({ ok: 1, invalid_grant: 1, slow_down: 1 });
+        // /login has nothing to land on yet: its refusal is JSON.
+        const refused = await request(limited.url).get('/login');
+        expect(refused.status).toBe(429);
+        expect(refused.body).toEqual({ error: 'slow_down', error_description: 'Too many requests from this client; retry later' });
+        expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
       } finally {
         await limited.close();
       }

@@ -6,9 +6,11 @@ import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
 import { EmulatorFault } from '../src/emulator/emulator.types';
 import { MOBILE_CALLBACK, OTHER_MOBILE_CALLBACK, startEmulator, tokenRequests } from './support/emulator';
 import { freePort } from './support/free-port';
+import { LogCapture } from './support/log-capture';
 import { serviceEnvironment, startTestApp, TEST_CLIENT, TestApp } from './support/test-app';
 import { expectNoStore } from './support/no-store';
 import { flipByte } from './support/sealed-text';
+import { until } from './support/until';
 
 const UPSTREAM_TIMEOUT_MS = 1000;
 /** Room on a busy machine past the deadline; an unbounded trickle would take over ten seconds. */
@@ -444,6 +446,30 @@ describe('Rotating ENCRYPTION_SECRET logs nobody out', () => {
     } finally {
       await announcing.close();
       await switched.close();
+    }
+  });
+});
+
+describe('a wrong CLIENT_SECRET', () => {
+  it('passes Spotify\'s invalid_client on to the caller and warns the operator once, without the secret', async () => {
+    const emulator = await startEmulator();
+    const logs = new LogCapture();
+    const wrongSecret = 'wrong-client-secret-value';
+    const service = await startTestApp(serviceEnvironment(emulator.url, { CLIENT_SECRET: wrongSecret, LOG_LEVEL: 'info' }), { logDestination: logs });
+    try {
+      const response = await request(service.url).post('/swap').type('form').send({ code: emulator.mintCode({ redirectUri: MOBILE_CALLBACK }) });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({ error: 'invalid_client', error_description: 'Invalid client secret' });
+      await until('the access line', () => logs.accessEntries.length > 0);
+      const warnings = logs.entries.filter((entry) => entry.level === 40);
+      expect(warnings).toEqual([
+        expect.objectContaining({ error: 'invalid_client', detail: expect.stringContaining('check CLIENT_ID and CLIENT_SECRET') }),
+      ]);
+      expect(logs.text()).not.toContain(wrongSecret);
+      expect(logs.text()).not.toContain(Buffer.from(`${TEST_CLIENT.clientId}:${wrongSecret}`).toString('base64'));
+    } finally {
+      await service.close();
+      await emulator.stop();
     }
   });
 });

@@ -47,6 +47,13 @@ describe('Sealer', () => {
     });
   });
 
+  it('opens tokens of every listed previous secret, not only the first (two rotations in a row)', () => {
+    const OLDEST = 'oldest-secret-oldest-secret-oldest-secret-0123';
+    const rotatedTwice = sealer(CURRENT, [PREVIOUS, OLDEST]);
+    expect(rotatedTwice.open(sealer(OLDEST).seal(TOKEN))).toEqual({ value: TOKEN, sealedWithCurrentKey: false, keyId: keyIdOf(OLDEST) });
+    expect(rotatedTwice.open(sealer(PREVIOUS).seal(TOKEN))).toEqual({ value: TOKEN, sealedWithCurrentKey: false, keyId: keyIdOf(PREVIOUS) });
+  });
+
   it('refuses tokens of a secret that is no longer listed', () => {
     expect(sealer(CURRENT).open(sealer(PREVIOUS).seal(TOKEN))).toBeUndefined();
   });
