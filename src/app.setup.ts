@@ -5,7 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { Server } from 'node:http';
-import type { Duplex } from 'node:stream';
+import { clientErrorAnswerer } from './common/client-error';
 import { trustProxySetting } from './common/trust-proxy';
 import { httpConfig } from './config/http.config';
 import { ReadinessService } from './health/readiness.service';
@@ -33,30 +33,6 @@ export const APPLICATION_OPTIONS: NestApplicationOptions = {
  * count (Node 18+).
  */
 const REQUEST_TIMEOUT_MS = 15_000;
-
-/** What Node refuses before there is a request to route, by its error code; anything else is malformed HTTP. */
-const CLIENT_ERRORS: Record<string, [status: string, description: string]> = {
-  HPE_HEADER_OVERFLOW: ['431 Request Header Fields Too Large', 'Request headers are too large'],
-  ERR_HTTP_REQUEST_TIMEOUT: ['408 Request Timeout', `The request did not arrive within ${REQUEST_TIMEOUT_MS / 1000} s`],
-};
-
-/**
- * Node answers these itself with a bare status line and no body; this gives them the OAuth
- * shape every other error has. Only while nothing of a response has gone out on the socket
- * (Node's own rule), and never to a peer that is already gone.
- */
-function answerClientError(error: NodeJS.ErrnoException, socket: Duplex & { _httpMessage?: { headersSent: boolean } }): void {
-  if (error.code === 'ECONNRESET' || !socket.writable || socket._httpMessage?.headersSent) {
-    socket.destroy();
-    return;
-  }
-  const [status, description] = CLIENT_ERRORS[error.code ?? ''] ?? ['400 Bad Request', 'Malformed HTTP request'];
-  const body = JSON.stringify({ error: 'invalid_request', error_description: description });
-  socket.end(
-    `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-      `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
-  );
-}
 
 /** While draining, every answer closes its connection, so keep-alive clients move to another instance. */
 function closeConnectionsWhileDraining(readiness: ReadinessService) {
@@ -95,6 +71,6 @@ export function configureApplication(app: NestExpressApplication): NestExpressAp
   server.keepAliveTimeout = settings.keepAliveTimeoutMs;
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.headersTimeout = REQUEST_TIMEOUT_MS;
-  server.on('clientError', answerClientError);
+  server.on('clientError', clientErrorAnswerer(REQUEST_TIMEOUT_MS));
   return app;
 }

@@ -60,10 +60,11 @@ describe('Running it like production', () => {
     }
 
     it('turns not-ready, finishes the in-flight request waiting on Spotify, then closes', async () => {
-      // Far above the 600 ms Spotify takes: the request must finish, however slow the machine.
-      const service = await startTestApp(serviceEnvironment(emulator.url, { UPSTREAM_TIMEOUT_MS: '5000' }));
+      // Far above the 3 s Spotify takes: the request must finish, however slow the machine.
+      const service = await startTestApp(serviceEnvironment(emulator.url, { UPSTREAM_TIMEOUT_MS: '10000' }));
       const sealed = (await swap(service)).body.refresh_token as string;
-      emulator.latencyMs = 600;
+      // Longer than the delay below: the listener closes while the request still waits on Spotify.
+      emulator.latencyMs = 3000;
       const received = tokenRequests(emulator).length;
 
       const inFlight = request(service.url).post('/refresh').type('form').send({ refresh_token: sealed });
@@ -72,7 +73,7 @@ describe('Running it like production', () => {
       const logger = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
       // Not ready from the first moment; the listener stays open for the delay, long enough for
       // the probe below to connect however slow the machine.
-      const drained = drainAndClose(service.app, { shutdownDelayMs: 2000, shutdownGraceMs: 5000 }, logger);
+      const drained = drainAndClose(service.app, { shutdownDelayMs: 2000, shutdownGraceMs: 8000 }, logger);
       const during = await request(service.url).get('/health/ready');
       expect(during.status).toBe(503);
       expect(during.body).toEqual({ error: 'temporarily_unavailable', error_description: 'This instance is not ready to serve' });

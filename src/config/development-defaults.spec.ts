@@ -15,6 +15,6 @@ describe('developmentDefaults (offline)', () => {
   it('names a SPOTIFY_ACCOUNTS_URL it overrides instead of dropping it silently', () => {
     const { variables, warnings } = defaultsFor({ ENCRYPTION_SECRET: 'x'.repeat(32), SPOTIFY_ACCOUNTS_URL: 'https://accounts.example.com' });
     expect(variables.SPOTIFY_ACCOUNTS_URL).toBe(EMULATOR);
-    expect(warnings).toContain('OFFLINE MODE: SPOTIFY_ACCOUNTS_URL="https://accounts.example.com" is ignored without CLIENT_ID.');
+    expect(warnings).toContain('OFFLINE MODE: SPOTIFY_ACCOUNTS_URL=https://accounts.example.com is ignored without CLIENT_ID.');
   });
 });

@@ -1,6 +1,6 @@
 import { randomToken } from '../common/random-token';
 import { offlineDemoPageUrl } from './browser.config';
-import { EnvironmentVariables, quotedUrl, RawEnvironment } from './environment';
+import { EnvironmentVariables, RawEnvironment } from './environment';
 
 /** The Spotify app the offline emulator registers; never valid at Spotify. */
 export const OFFLINE_CLIENT = {
@@ -37,7 +37,7 @@ export function developmentDefaults(env: EnvironmentVariables, offlineAccountsUr
     );
     if (env.SPOTIFY_ACCOUNTS_URL !== undefined) {
       // The emulator's client exists only there: pointing it anywhere else could never work.
-      warnings.push(`OFFLINE MODE: SPOTIFY_ACCOUNTS_URL=${quotedUrl(env.SPOTIFY_ACCOUNTS_URL)} is ignored without CLIENT_ID.`);
+      warnings.push(`OFFLINE MODE: SPOTIFY_ACCOUNTS_URL=${env.SPOTIFY_ACCOUNTS_URL} is ignored without CLIENT_ID.`);
     }
     if (env.FINAL_URI === undefined) {
       // A newcomer can click through /login without writing a landing page first.

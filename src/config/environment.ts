@@ -228,9 +228,14 @@ function isHttpUrlWithoutCredentials(value: string): boolean {
   return url.username === '' && url.password === '';
 }
 
-/** A configured URL as a message may quote it: any `user:password@` masked, parsed or not. */
-export function quotedUrl(value: string): string {
-  return `"${value.replace(/^([^:/?#]*:\/\/)[^/?#]*@/, '$1[credentials]@')}"`;
+/**
+ * A configured URL as a message may quote it: everything between the scheme and the last `@`
+ * masked. Blunter than URL parsing on purpose: a password may hold `/`, `?` or `#`, and
+ * `https:u:p@host` or `https:\\u:p@host` carry credentials too; masking a path's `@` as well
+ * costs nothing in an error message.
+ */
+function quotedUrl(value: string): string {
+  return `"${value.replace(/^([a-z][a-z0-9+.-]*:[/\\]*)?[^]*@/i, '$1[credentials]@')}"`;
 }
 
 function messagesOf(errors: ValidationError[]): string[] {
@@ -312,20 +317,24 @@ export function shutdownGraceMs(env: EnvironmentVariables): number {
   return env.SHUTDOWN_GRACE_MS ?? 25_000;
 }
 
-/** A page the browser is sent to with tokens: the service writes the fragment, so none may be there already. */
-function isLandingPageUrl(value: string): boolean {
+/**
+ * An address browsers are sent to (a landing page, this service's /callback): no credentials to
+ * hand out, and no fragment (OAuth forbids one in a redirect URI; a landing page gets the tokens
+ * in its own).
+ */
+function isBrowserDestination(value: string): boolean {
   return isHttpUrlWithoutCredentials(value) && !value.includes('#');
 }
 
 function browserLoginProblems(env: EnvironmentVariables): string[] {
   const problems: string[] = [];
-  if (env.REDIRECT_URI !== undefined && !isLandingPageUrl(env.REDIRECT_URI)) {
+  if (env.REDIRECT_URI !== undefined && !isBrowserDestination(env.REDIRECT_URI)) {
     problems.push(
       'REDIRECT_URI must be an absolute http(s) URL without a #fragment or credentials: this service\'s /callback as registered in the Spotify dashboard, e.g. https://swap.example.com/callback',
     );
   }
   for (const uri of parseList(env.FINAL_URI)) {
-    if (!isLandingPageUrl(uri)) {
+    if (!isBrowserDestination(uri)) {
       problems.push(`FINAL_URI entry ${quotedUrl(uri)} must be an absolute http(s) URL without a #fragment or credentials, e.g. https://app.example.com/logged-in`);
     }
   }

@@ -5,7 +5,9 @@ import { spotifyConfig } from '../config/spotify.config';
 
 /**
  * Token swap follows configuration: without CALLBACK_URL there is no redirect URI to redeem a
- * code for, so every call is 501, whatever its body, before the body is judged.
+ * code for, so a call is 501 before its fields or content type are judged (as /login is without
+ * FINAL_URI). A body that cannot be read at all (bad JSON, over 16 KiB) is refused earlier, by
+ * the body parser.
  */
 @Injectable()
 export class TokenSwapGuard implements CanActivate {
