@@ -15,7 +15,18 @@ import { spotifySettings } from './config/spotify.config';
 import { drainAndClose } from './health/graceful-shutdown';
 import { OfflineSpotify, startOfflineSpotify } from './offline-spotify';
 
+/**
+ * In a container the service is PID 1, which the kernel spares every signal it has no handler
+ * for: until the drain is wired, a SIGTERM (a rollout replacing a start that hangs) ends the
+ * start at once instead of waiting for the orchestrator's SIGKILL.
+ */
+function stopBeforeServing(): void {
+  process.exit(0);
+}
+
 async function bootstrap(): Promise<void> {
+  process.on('SIGTERM', stopBeforeServing);
+  process.on('SIGINT', stopBeforeServing);
   // Validate before Nest starts: a bad environment must exit 1 with one message, not abort.
   const env = validateEnvironment(process.env, envFileProblems());
   const settings = httpSettings(env);
@@ -48,6 +59,8 @@ async function bootstrap(): Promise<void> {
     await offline?.stop();
     process.exit(0);
   };
+  process.off('SIGTERM', stopBeforeServing);
+  process.off('SIGINT', stopBeforeServing);
   process.on('SIGTERM', (signal) => void stop(signal));
   process.on('SIGINT', (signal) => void stop(signal));
 }

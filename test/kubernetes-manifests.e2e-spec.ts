@@ -48,7 +48,7 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     expect([...resources].sort()).toEqual(manifestFiles.filter((file) => file !== 'secret.example.yaml').sort());
   });
 
-  it('runs at least two replicas, scaled on CPU and never disrupted below one', () => {
+  it('runs at least two replicas, scaled on CPU, disrupted one pod at a time, spread over nodes and zones', () => {
     const autoscaler = manifest(HorizontalPodAutoscaler, 'horizontalpodautoscaler.yaml');
     const budget = manifest(PodDisruptionBudget, 'poddisruptionbudget.yaml');
     // Left to the autoscaler: a count here would undo its scaling on every apply.
@@ -58,7 +58,12 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     expect(autoscaler.spec!.metrics).toEqual([
       { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: expect.any(Number) } } },
     ]);
-    expect(budget.spec!.minAvailable).toBe(1);
+    expect(budget.spec!.maxUnavailable).toBe(1);
+    expect(budget.spec!.minAvailable).toBeUndefined();
+    expect(deployment.spec!.template.spec!.topologySpreadConstraints!.map((constraint) => constraint.topologyKey)).toEqual([
+      'kubernetes.io/hostname',
+      'topology.kubernetes.io/zone',
+    ]);
     expect(budget.spec!.selector!.matchLabels).toEqual(podLabels);
     expect(deployment.spec!.selector.matchLabels).toEqual(podLabels);
   });
