@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { OPENAPI_ENVIRONMENT, OPENAPI_FILE, renderOpenApi } from '../src/openapi/openapi-file';
 import { AppModule } from '../src/app.module';
 import { APPLICATION_OPTIONS } from '../src/app.setup';
+import { validateEnvironment } from '../src/config/environment';
 
 async function generate(): Promise<void> {
-  process.env = { ...OPENAPI_ENVIRONMENT };
-  const app = await NestFactory.create(AppModule.forRoot(), { ...APPLICATION_OPTIONS, logger: false, abortOnError: false });
+  const app = await NestFactory.create(AppModule.forRoot(validateEnvironment(OPENAPI_ENVIRONMENT)), { ...APPLICATION_OPTIONS, logger: false, abortOnError: false });
   await app.init();
   writeFileSync(join(__dirname, '..', OPENAPI_FILE), renderOpenApi(app));
   await app.close();

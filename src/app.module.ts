@@ -5,6 +5,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
 import { OAuthExceptionFilter } from './common/oauth-exception.filter';
 import { browserConfig } from './config/browser.config';
+import { EnvironmentVariables } from './config/environment';
 import { httpConfig } from './config/http.config';
 import { securityConfig } from './config/security.config';
 import { spotifyConfig } from './config/spotify.config';
@@ -23,14 +24,16 @@ export interface AppOptions {
   logDestination?: DestinationStream;
 }
 
+const CONFIG_NAMESPACES = [spotifyConfig, securityConfig, httpConfig, rateLimitConfig, browserConfig, sessionConfig];
+
 /**
- * The application. The environment is read and validated (by each config namespace) when the
- * module compiles, not when this file is imported, so each test (or instance) gets the
- * configuration it set up.
+ * The application, configured from `environment`: validated once by the caller (main.ts, a
+ * test) and never read again from process.env, so each test (or instance) gets the
+ * configuration it built.
  */
 @Module({})
 export class AppModule {
-  static forRoot(options: AppOptions = {}): DynamicModule {
+  static forRoot(environment: EnvironmentVariables, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -38,9 +41,9 @@ export class AppModule {
           isGlobal: true,
           // `.env` is loaded by main.ts before validation, so tests never pick up a developer's file.
           ignoreEnvFile: true,
-          // No `validate` hook: each namespace below validates, and the hook would copy validated
+          // No `validate` hook: the environment is validated already, and the hook would copy
           // values, secrets read from NAME_FILE included, back into process.env.
-          load: [spotifyConfig, securityConfig, httpConfig, rateLimitConfig, browserConfig, sessionConfig],
+          load: CONFIG_NAMESPACES.map((namespace) => namespace.build(environment)),
         }),
         LoggingModule.forRoot(options.logDestination),
         MetricsModule,

@@ -36,9 +36,8 @@ async function bootstrap(): Promise<void> {
     offline = await startOfflineSpotify([browserSettings(env).redirectUri, ...spotifySettings(env).callbackUrls]);
   }
   const defaults = developmentDefaults(env, offline?.url);
-  Object.assign(process.env, defaults.variables);
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ ...env, ...defaults.variables }), {
     ...APPLICATION_OPTIONS,
     abortOnError: false,
   });

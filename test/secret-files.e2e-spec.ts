@@ -7,7 +7,8 @@ import { startEmulator } from './support/emulator';
 import { listeningUrl, productionEnvironment, swapFreshCode, waitUntilReady } from './support/production-service';
 import { assertBuilt, spawnService } from './support/service-process';
 import { AppModule } from '../src/app.module';
-import { serviceEnvironment, TEST_CLIENT, TEST_SECRET, withEnvironment } from './support/test-app';
+import { serviceEnvironment, TEST_CLIENT, TEST_SECRET } from './support/test-app';
+import { validateEnvironment } from '../src/config/environment';
 
 const LICENSE_KEY = 'license-key-held-in-a-file-0123456789';
 
@@ -79,13 +80,15 @@ describe('Secrets from files (NAME_FILE)', () => {
     const file = secretFile('client-secret', TEST_CLIENT.clientSecret);
     const { CLIENT_SECRET: inFileInstead, ...withoutSecret } = serviceEnvironment(emulator.url);
     expect(inFileInstead).toBe(TEST_CLIENT.clientSecret);
-    const env = { ...withoutSecret, CLIENT_SECRET_FILE: file };
-    const environmentAfterBuild = await withEnvironment(env, async () => {
-      const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot()] }).compile();
+    const saved = process.env;
+    process.env = { ...withoutSecret, CLIENT_SECRET_FILE: file };
+    try {
+      const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(validateEnvironment(process.env))] }).compile();
       await moduleRef.close();
-      return { ...process.env };
-    });
-    expect(environmentAfterBuild.CLIENT_SECRET_FILE).toBe(file);
-    expect(environmentAfterBuild.CLIENT_SECRET).toBeUndefined();
+      expect(process.env.CLIENT_SECRET_FILE).toBe(file);
+      expect(process.env.CLIENT_SECRET).toBeUndefined();
+    } finally {
+      process.env = saved;
+    }
   });
 });

@@ -1,6 +1,6 @@
-import { registerAs } from '@nestjs/config';
 import { splitScopes } from '../spotify/spotify-scopes';
-import { defaultRedirectUri, EnvironmentVariables, parseList, validateEnvironment } from './environment';
+import { defaultRedirectUri, EnvironmentVariables, parseList } from './environment';
+import { configNamespace } from './config-namespace';
 
 /**
  * Where `/callback` puts tokens and errors for the landing page: the fragment never reaches a
@@ -38,4 +38,4 @@ export function offlineDemoPageUrl(env: EnvironmentVariables): string {
   return new URL(OFFLINE_DEMO_PATH, browserSettings(env).redirectUri).href;
 }
 
-export const browserConfig = registerAs('browser', () => browserSettings(validateEnvironment(process.env)));
+export const browserConfig = configNamespace('browser', browserSettings);

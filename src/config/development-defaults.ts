@@ -1,6 +1,6 @@
 import { randomToken } from '../common/random-token';
 import { offlineDemoPageUrl } from './browser.config';
-import { EnvironmentVariables, RawEnvironment } from './environment';
+import { EnvironmentVariables } from './environment';
 
 /** The Spotify app the offline emulator registers; never valid at Spotify. */
 export const OFFLINE_CLIENT = {
@@ -15,7 +15,8 @@ export function needsOfflineSpotify(env: EnvironmentVariables): boolean {
 }
 
 export interface DevelopmentDefaults {
-  variables: RawEnvironment;
+  /** To lay over the validated environment. */
+  variables: Partial<EnvironmentVariables>;
   warnings: string[];
 }
 
@@ -24,7 +25,7 @@ export interface DevelopmentDefaults {
  * throwaway ENCRYPTION_SECRET. Production never gets here without both (validation).
  */
 export function developmentDefaults(env: EnvironmentVariables, offlineAccountsUrl?: string): DevelopmentDefaults {
-  const variables: RawEnvironment = {};
+  const variables: Partial<EnvironmentVariables> = {};
   const warnings: string[] = [];
   if (offlineAccountsUrl !== undefined) {
     variables.CLIENT_ID = OFFLINE_CLIENT.clientId;

@@ -1,5 +1,5 @@
-import { registerAs } from '@nestjs/config';
-import { EnvironmentVariables, parseList, parseTrustProxy, shutdownDelayMs, shutdownGraceMs, validateEnvironment } from './environment';
+import { EnvironmentVariables, parseList, parseTrustProxy, shutdownDelayMs, shutdownGraceMs } from './environment';
+import { configNamespace } from './config-namespace';
 
 /** How this service listens and logs. */
 export interface HttpSettings {
@@ -39,4 +39,4 @@ export function httpSettings(env: EnvironmentVariables): HttpSettings {
   };
 }
 
-export const httpConfig = registerAs('http', () => httpSettings(validateEnvironment(process.env)));
+export const httpConfig = configNamespace('http', httpSettings);

@@ -1,5 +1,5 @@
-import { registerAs } from '@nestjs/config';
-import { EnvironmentVariables, validateEnvironment } from './environment';
+import { EnvironmentVariables } from './environment';
+import { configNamespace } from './config-namespace';
 
 /** Per-client-IP limits on the token and login routes. */
 export interface RateLimitSettings {
@@ -12,4 +12,4 @@ export function rateLimitSettings(env: EnvironmentVariables): RateLimitSettings 
   return { perMinute: env.RATE_LIMIT_PER_MINUTE ?? 60, redisUrl: env.REDIS_URL };
 }
 
-export const rateLimitConfig = registerAs('rateLimit', () => rateLimitSettings(validateEnvironment(process.env)));
+export const rateLimitConfig = configNamespace('rateLimit', rateLimitSettings);

@@ -1,5 +1,5 @@
-import { registerAs } from '@nestjs/config';
-import { EnvironmentVariables, parseList, validateEnvironment } from './environment';
+import { EnvironmentVariables, parseList } from './environment';
+import { configNamespace } from './config-namespace';
 
 /** Key material: the current secret seals, previous ones still open (rotation logs nobody out). */
 export interface SecuritySettings {
@@ -15,4 +15,4 @@ export function securitySettings(env: EnvironmentVariables): SecuritySettings {
   };
 }
 
-export const securityConfig = registerAs('security', () => securitySettings(validateEnvironment(process.env)));
+export const securityConfig = configNamespace('security', securitySettings);

@@ -1,5 +1,5 @@
-import { registerAs } from '@nestjs/config';
-import { EnvironmentVariables, validateEnvironment } from './environment';
+import { EnvironmentVariables } from './environment';
+import { configNamespace } from './config-namespace';
 
 /**
  * How the browser flow ends: `tokens` hands every token to the landing page; `session` keeps
@@ -23,4 +23,4 @@ export function sessionSettings(env: EnvironmentVariables): SessionSettings {
   };
 }
 
-export const sessionConfig = registerAs('session', () => sessionSettings(validateEnvironment(process.env)));
+export const sessionConfig = configNamespace('session', sessionSettings);

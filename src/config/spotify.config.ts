@@ -1,5 +1,5 @@
-import { registerAs } from '@nestjs/config';
-import { EnvironmentVariables, parseList, validateEnvironment } from './environment';
+import { EnvironmentVariables, parseList } from './environment';
+import { configNamespace } from './config-namespace';
 
 export const DEFAULT_ACCOUNTS_URL = 'https://accounts.spotify.com';
 
@@ -28,4 +28,4 @@ export function spotifySettings(env: EnvironmentVariables): SpotifySettings {
   };
 }
 
-export const spotifyConfig = registerAs('spotify', () => spotifySettings(validateEnvironment(process.env)));
+export const spotifyConfig = configNamespace('spotify', spotifySettings);

@@ -4,7 +4,7 @@ import { AddressInfo } from 'node:net';
 import { AppModule, AppOptions } from '../../src/app.module';
 import { APPLICATION_OPTIONS, configureApplication } from '../../src/app.setup';
 import { Clock } from '../../src/common/clock';
-import { RawEnvironment } from '../../src/config/environment';
+import { RawEnvironment, validateEnvironment } from '../../src/config/environment';
 
 export const TEST_CLIENT = { clientId: 'test-client-id', clientSecret: 'test-client-secret' };
 export const TEST_SECRET = 'test-encryption-secret-0123456789abcdef';
@@ -15,29 +15,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/**
- * Runs `build` with exactly `env` as the process environment, then puts the old one back.
- * Configuration is read while the module compiles, so each app keeps the env it was built with.
- */
-export async function withEnvironment<T>(env: RawEnvironment, build: () => Promise<T>): Promise<T> {
-  const saved = process.env;
-  process.env = { ...env };
-  try {
-    return await build();
-  } finally {
-    process.env = saved;
-  }
-}
-
-/** Boots the real AppModule the way main.ts does, listening on a free port. */
+/** Boots the real AppModule the way main.ts does (`env` validated, nothing from process.env), listening on a free port. */
 export async function startTestApp(env: RawEnvironment, options: AppOptions = {}): Promise<TestApp> {
-  const app = await withEnvironment(env, async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(options)] }).compile();
-    const created = moduleRef.createNestApplication<NestExpressApplication>(APPLICATION_OPTIONS);
-    configureApplication(created);
-    await created.listen(0, '127.0.0.1');
-    return created;
-  });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(validateEnvironment(env), options)] }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>(APPLICATION_OPTIONS);
+  configureApplication(app);
+  await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
 }
