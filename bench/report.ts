@@ -16,14 +16,14 @@ export interface Measurement {
 }
 
 /** The load shape the throughput and memory targets are judged on. */
-export const HEADLINE = { latencyMs: 0, route: 'refresh' as Route, connections: 64 };
+const HEADLINE = { latencyMs: 0, route: 'refresh' as Route, connections: 64 };
 
 /** The connection count the added-latency target is judged at. */
 const P99_CONNECTIONS = 16;
 
 type Shape = Pick<Row, 'latencyMs' | 'route' | 'connections'>;
 
-export function isHeadline(row: Shape): boolean {
+function isHeadline(row: Shape): boolean {
   return row.latencyMs === HEADLINE.latencyMs && row.route === HEADLINE.route && row.connections === HEADLINE.connections;
 }
 
@@ -32,7 +32,7 @@ export function isJudged(row: Shape): boolean {
   return isHeadline(row) || row.connections === P99_CONNECTIONS;
 }
 
-/** One line of the table: a load shape, run once or more per target (ABAB). */
+/** One line of the table: a load shape, run once or more per program (ABBA). */
 export interface Row {
   latencyMs: number;
   route: Route;
@@ -40,7 +40,7 @@ export interface Row {
   runs: Record<Target, Measurement[]>;
 }
 
-export const TARGETS = {
+const TARGETS = {
   throughputRatio: 0.6,
   addedP99Ms: 3,
   upstreamPerConnection: 2,
@@ -56,7 +56,7 @@ export interface Check {
 }
 
 /** The median of one statistic over a row's rounds, so one lucky or unlucky round does not speak for all. */
-export function median(runs: Measurement[], statistic: (m: Measurement) => number): number {
+function median(runs: Measurement[], statistic: (m: Measurement) => number): number {
   const sorted = runs.map(statistic).sort((a, b) => a - b);
   const middle = sorted.length / 2;
   return Number.isInteger(middle) ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[Math.floor(middle)];

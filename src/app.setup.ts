@@ -20,7 +20,7 @@ const DOCS_CONTENT_SECURITY_POLICY =
 
 /** Options for `NestFactory.create` and `createNestApplication` alike, so tests boot what production boots. */
 export const APPLICATION_OPTIONS: NestApplicationOptions = {
-  // AppModule mounts its own parsers (after the request logger) with the 16 KiB limit.
+  // The token routes mount their own parsers (TokenModule, after the request logger) with the 16 KiB limit.
   bodyParser: false,
   // Start-up logs wait for pino instead of going to Nest's console logger.
   bufferLogs: true,

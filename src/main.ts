@@ -13,7 +13,7 @@ import { configurationWarnings, validateEnvironment } from './config/environment
 import { httpSettings } from './config/http.config';
 import { spotifySettings } from './config/spotify.config';
 import { drainAndClose } from './health/graceful-shutdown';
-import { OfflineSpotify, startOfflineSpotify } from './offline-spotify';
+import { OfflineSpotify, startOfflineSpotify } from './emulator/offline-spotify';
 
 /**
  * In a container the service is PID 1, which the kernel spares every signal it has no handler

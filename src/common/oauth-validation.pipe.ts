@@ -8,12 +8,12 @@ function firstProblem(errors: ValidationError[]): string {
     const nested = error.children?.length ? firstProblem(error.children) : undefined;
     if (nested) return nested;
   }
-  return 'Request body must be a form or a JSON object';
+  return 'The request is not valid';
 }
 
 /**
- * Validates request DTOs. Unknown fields are stripped, never rejected: the iOS SDK and
- * other clients send extras such as `client_id` and `grant_type`.
+ * Validates the query DTOs of /login and /callback (the token routes have their own pipe).
+ * Unknown parameters are stripped, never rejected: Spotify and web apps add their own.
  */
 export const oauthValidationPipe = new ValidationPipe({
   whitelist: true,

@@ -52,8 +52,8 @@ export class RequestTooLargeError extends OAuthError {
 
 /** A refresh token that does not open. One message for every cause, on purpose. */
 export class InvalidGrantError extends OAuthError {
-  constructor(description = 'Invalid refresh token', options?: OAuthErrorOptions) {
-    super(400, 'invalid_grant', description, options);
+  constructor() {
+    super(400, 'invalid_grant', 'Invalid refresh token');
   }
 }
 
@@ -62,9 +62,8 @@ export class SpotifyGrantError extends OAuthError {}
 
 /** Spotify is rate limiting this service. */
 export class TemporarilyUnavailableError extends OAuthError {
-  constructor(retryAfter: string | undefined, options: OAuthErrorOptions = {}) {
+  constructor(retryAfter: string | undefined) {
     super(429, 'temporarily_unavailable', 'Spotify is rate limiting requests; retry later', {
-      ...options,
       headers: retryAfter ? { 'Retry-After': retryAfter } : {},
     });
   }

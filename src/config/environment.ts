@@ -212,7 +212,7 @@ export function parseList(value: string | undefined): string[] {
 }
 
 /** True for an absolute http: or https: URL. */
-export function isHttpUrl(value: string): boolean {
+function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
     return url.protocol === 'http:' || url.protocol === 'https:';
@@ -358,7 +358,8 @@ function isLoopbackHost(hostname: string): boolean {
 
 /**
  * What a valid configuration still gets wrong, for start-up warnings: features turned off in
- * production, and a REDIRECT_URI that Spotify will refuse to register.
+ * production, a REDIRECT_URI that Spotify will refuse or only this machine can reach, and a
+ * TRUST_PROXY that lets clients name their own address.
  */
 export function configurationWarnings(env: EnvironmentVariables): string[] {
   const warnings: string[] = [];

@@ -8,7 +8,7 @@ export interface RateLimitSettings {
   redisUrl?: string;
 }
 
-export function rateLimitSettings(env: EnvironmentVariables): RateLimitSettings {
+function rateLimitSettings(env: EnvironmentVariables): RateLimitSettings {
   return { perMinute: env.RATE_LIMIT_PER_MINUTE ?? 60, redisUrl: env.REDIS_URL };
 }
 

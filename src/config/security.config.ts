@@ -7,7 +7,7 @@ export interface SecuritySettings {
   previousEncryptionSecrets: string[];
 }
 
-export function securitySettings(env: EnvironmentVariables): SecuritySettings {
+function securitySettings(env: EnvironmentVariables): SecuritySettings {
   return {
     // Start-up fills in a generated secret outside production; validation demands one in production.
     encryptionSecret: env.ENCRYPTION_SECRET ?? '',

@@ -1,7 +1,7 @@
 import { EnvironmentVariables, parseList } from './environment';
 import { configNamespace } from './config-namespace';
 
-export const DEFAULT_ACCOUNTS_URL = 'https://accounts.spotify.com';
+const DEFAULT_ACCOUNTS_URL = 'https://accounts.spotify.com';
 
 /** How this service reaches Spotify Accounts and which mobile redirect URIs `/swap` accepts. */
 export interface SpotifySettings {

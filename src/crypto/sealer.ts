@@ -37,7 +37,6 @@ interface SealingKey {
 export interface Opened {
   value: string;
   sealedWithCurrentKey: boolean;
-  keyId: string;
 }
 
 /** Key id of a secret: names the secret inside sealed text without revealing anything about it. */
@@ -103,7 +102,7 @@ export class Sealer {
     for (const candidate of candidates.length > 0 ? candidates : [this.current]) {
       const value = this.decrypt(candidate.key, header, bytes);
       if (value !== undefined && candidates.length > 0) {
-        return { value, sealedWithCurrentKey: candidate === this.current, keyId: keyId.toString('hex') };
+        return { value, sealedWithCurrentKey: candidate === this.current };
       }
     }
     return undefined;

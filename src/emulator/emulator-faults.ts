@@ -37,7 +37,7 @@ export class FaultQueue {
 }
 
 // What a token answer looks like, so a truncated one starts like the real thing.
-const TRUNCATED_JSON = JSON.stringify({
+const TOKEN_ANSWER_JSON = JSON.stringify({
   access_token: 'truncated-access-token',
   token_type: 'Bearer',
   expires_in: 3600,
@@ -61,17 +61,17 @@ export function writeFaultAnswer(res: ServerResponse, fault: AnsweringFault): vo
       return;
     case 'truncated': {
       // Promise the whole body, send half, then hang up: the client sees a premature close.
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(TRUNCATED_JSON) });
-      res.write(TRUNCATED_JSON.slice(0, TRUNCATED_JSON.length / 2), () => res.socket?.destroy());
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(TOKEN_ANSWER_JSON) });
+      res.write(TOKEN_ANSWER_JSON.slice(0, TOKEN_ANSWER_JSON.length / 2), () => res.socket?.destroy());
       return;
     }
     case 'trickle': {
       // Catches clients that time only the gaps between bytes (axios' own timeout) instead of the whole call.
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(TRUNCATED_JSON) });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(TOKEN_ANSWER_JSON) });
       let sent = 0;
       const timer = setInterval(() => {
-        if (sent === TRUNCATED_JSON.length) res.end();
-        else res.write(TRUNCATED_JSON[sent++]);
+        if (sent === TOKEN_ANSWER_JSON.length) res.end();
+        else res.write(TOKEN_ANSWER_JSON[sent++]);
       }, fault.byteIntervalMs);
       res.once('close', () => clearInterval(timer));
       return;

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { EmulatorReply } from './emulator.types';
 
 /** Bodies above this are refused; the emulator only ever needs a few form fields. */
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
 export class BodyTooLargeError extends Error {}
 

@@ -2,7 +2,7 @@ import type { EmulatorReply } from './emulator.types';
 import { GrantStore } from './grant.store';
 
 /** The one user the emulator knows: whoever clicks Approve is this person. */
-export const EMULATOR_USER_PROFILE = {
+const EMULATOR_USER_PROFILE = {
   id: 'emulator-user',
   display_name: 'Emulator User',
   email: 'user@example.com',

@@ -60,8 +60,8 @@ function methodNotAllowed(allow: string): EmulatorReply {
 }
 
 /**
- * A local stand-in for Spotify Accounts (`accounts.spotify.com`) and the one Web API call the
- * service makes (`/v1/me`), on a plain Node HTTP(S) server.
+ * A local stand-in for Spotify Accounts (`accounts.spotify.com`), and for the one Web API call
+ * the offline demo page makes (`/v1/me`), on a plain Node HTTP(S) server.
  *
  * It issues real opaque codes and tokens, enforces Spotify's rules (single-use codes that live
  * ten minutes, exact redirect URIs, PKCE S256, client authentication) and answers with Spotify's

@@ -43,8 +43,8 @@ export class HealthController {
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
       () => {
-        const session = this.indicators.check('lifecycle');
-        return this.readiness.isShuttingDown ? session.down({ state: 'shutting_down' }) : session.up({ state: 'serving' });
+        const lifecycle = this.indicators.check('lifecycle');
+        return this.readiness.isShuttingDown ? lifecycle.down({ state: 'shutting_down' }) : lifecycle.up({ state: 'serving' });
       },
     ]);
   }

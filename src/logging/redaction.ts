@@ -2,7 +2,7 @@
  * Names whose values are secrets wherever they appear: query strings, bodies, objects handed
  * to the logger. `state` is included: it is the login's CSRF nonce.
  */
-export const SECRET_FIELDS = ['code', 'state', 'refresh_token', 'access_token', 'code_verifier', 'client_secret', 'id_token'];
+const SECRET_FIELDS = ['code', 'state', 'refresh_token', 'access_token', 'code_verifier', 'client_secret', 'id_token'];
 
 export const REDACTED = '[redacted]';
 

@@ -129,7 +129,7 @@ export class MetricsService {
     this.browserLogins.inc({ outcome });
   }
 
-  countRateLimitStoreError(): void {
+  countLocalRateLimitCheck(): void {
     this.rateLimitStoreErrors.inc();
   }
 

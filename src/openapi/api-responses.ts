@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiHeader, ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import { ApiHeader, ApiProperty, ApiResponse } from '@nestjs/swagger';
 
 /** RFC 6749 §5.2: the only error shape this service answers with. */
 export class OAuthErrorResponse {
@@ -10,28 +10,7 @@ export class OAuthErrorResponse {
   error_description!: string;
 }
 
-/** Spotify's token answer as handed on; `refresh_token` is sealed by this service. */
-export class TokenResponse {
-  @ApiProperty({ example: 'BQC4...' })
-  access_token!: string;
-
-  @ApiProperty({ example: 'Bearer' })
-  token_type!: string;
-
-  @ApiProperty({ type: 'integer', description: 'Seconds until the access token expires', example: 3600 })
-  expires_in!: number;
-
-  @ApiPropertyOptional({ description: 'Space-separated scopes granted', example: 'user-read-private user-read-email' })
-  scope?: string;
-
-  @ApiPropertyOptional({
-    description: 'Sealed by this service (base64url); send it back to /refresh as it is. Always present on /refresh.',
-    example: 'AQS3p8mZ...',
-  })
-  refresh_token?: string;
-}
-
-export const NO_STORE_HEADERS = {
+export const NO_STORE_HEADER_DOCS = {
   'Cache-Control': { description: 'Always `no-store`: token answers must not be cached', schema: { type: 'string', example: 'no-store' } },
   Pragma: { description: 'Always `no-cache`', schema: { type: 'string', example: 'no-cache' } },
   'X-Request-Id': { description: 'The caller\'s sane X-Request-Id, or a generated one', schema: { type: 'string' } },
@@ -65,7 +44,7 @@ export function ApiOAuthErrors(...cases: ErrorCase[]): MethodDecorator & ClassDe
         status,
         description: lines.join('; '),
         type: OAuthErrorResponse,
-        headers: status === 429 ? { ...NO_STORE_HEADERS, ...RETRY_AFTER } : NO_STORE_HEADERS,
+        headers: status === 429 ? { ...NO_STORE_HEADER_DOCS, ...RETRY_AFTER } : NO_STORE_HEADER_DOCS,
       }),
     ),
   );

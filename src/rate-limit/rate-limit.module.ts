@@ -2,17 +2,10 @@ import { Module } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { rateLimitConfig } from '../config/rate-limit.config';
-import { MetricsModule } from '../metrics/metrics.module';
 import { RateLimitStore } from './rate-limit.store';
+import { RateLimitStoreModule } from './rate-limit-store.module';
 
 const ONE_MINUTE_MS = 60_000;
-
-@Module({
-  imports: [MetricsModule],
-  providers: [RateLimitStore],
-  exports: [RateLimitStore],
-})
-class RateLimitStoreModule {}
 
 /** Registers the throttler; routes opt in with `@UseGuards(RateLimitGuard)`. */
 @Module({

@@ -65,7 +65,7 @@ export class RateLimitStore implements ThrottlerStorage, OnApplicationShutdown {
         (error) => this.logStoreError(error as Error),
       );
       if (record) return record;
-      this.metrics.countRateLimitStoreError();
+      this.metrics.countLocalRateLimitCheck();
     }
     return this.local.increment(key, ttl, limit, blockDuration, throttlerName);
   }

@@ -2,7 +2,7 @@ import { Controller, Get, Header, HttpCode, Post, Res, UseFilters, UseGuards } f
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { OverHttps } from '../common/over-https';
-import { ApiOAuthErrors, ApiRequestId, NO_STORE_HEADERS, SLOW_DOWN, SPOTIFY_UNAVAILABLE } from '../openapi/api-responses';
+import { ApiOAuthErrors, ApiRequestId, NO_STORE_HEADER_DOCS, SLOW_DOWN, SPOTIFY_UNAVAILABLE } from '../openapi/api-responses';
 import { CrossSiteGuard } from './cross-site.guard';
 import { RefreshRateLimitGuard } from './refresh-rate-limit.guard';
 import { SessionCookieService } from './session-cookie.service';
@@ -47,7 +47,7 @@ export class SessionController {
     summary: 'An access token for the session cookie (session mode)',
     description: 'Answered from the cookie while the access token has over 60 s left; otherwise refreshed with Spotify and the cookie re-set.',
   })
-  @ApiOkResponse({ type: SessionTokenResponse, headers: { ...NO_STORE_HEADERS, ...SESSION_COOKIE_HEADER }, description: 'No refresh token, ever' })
+  @ApiOkResponse({ type: SessionTokenResponse, headers: { ...NO_STORE_HEADER_DOCS, ...SESSION_COOKIE_HEADER }, description: 'No refresh token, ever' })
   @ApiOAuthErrors(
     [401, 'invalid_token', 'No session cookie, one that does not open, or a session SESSION_MAX_AGE_DAYS past its last refresh (the cookie is cleared)'],
     [401, 'invalid_grant', 'Spotify revoked the session\'s refresh token; the cookie is cleared'],

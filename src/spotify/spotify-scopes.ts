@@ -2,7 +2,7 @@
  * Every authorization scope Spotify documents. `/login` refuses anything else up front, so a
  * typo is a clear `invalid_scope` here instead of an error page at Spotify.
  */
-export const SPOTIFY_SCOPES: ReadonlySet<string> = new Set([
+const SPOTIFY_SCOPES: ReadonlySet<string> = new Set([
   'ugc-image-upload',
   'user-read-playback-state',
   'user-modify-playback-state',

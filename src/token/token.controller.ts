@@ -1,16 +1,15 @@
 import { Body, Controller, Header, HttpCode, Post, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { FORM_OR_JSON, FormOrJsonGuard } from '../common/content-type.guard';
+import { FORM_OR_JSON, FormOrJsonGuard } from '../common/form-or-json.guard';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import {
   ApiOAuthErrors,
   ApiRequestId,
   ErrorCase,
   INVALID_REQUEST,
-  NO_STORE_HEADERS,
+  NO_STORE_HEADER_DOCS,
   SLOW_DOWN,
   SPOTIFY_UNAVAILABLE,
-  TokenResponse,
   TOO_LARGE,
 } from '../openapi/api-responses';
 import { SpotifyTokens } from '../spotify/spotify-tokens';
@@ -18,6 +17,7 @@ import { RefreshRequestDto } from './refresh-request.dto';
 import { SwapRequestDto } from './swap-request.dto';
 import { TokenRequestPipe } from './token-request.pipe';
 import { TokenSwapGuard } from './token-swap.guard';
+import { TokenResponse } from './token.response';
 import { TokenService } from './token.service';
 
 const SWAP_ROUTES = ['swap', 'api/token'];
@@ -39,7 +39,7 @@ const UPSTREAM_ERRORS: ErrorCase[] = [
  */
 @ApiTags('Token swap (mobile SDKs)')
 @ApiRequestId()
-@ApiOkResponse({ type: TokenResponse, headers: NO_STORE_HEADERS, description: "Spotify's token answer; refresh_token sealed" })
+@ApiOkResponse({ type: TokenResponse, headers: NO_STORE_HEADER_DOCS, description: "Spotify's token answer; refresh_token sealed" })
 @Controller()
 @UsePipes(new TokenRequestPipe())
 export class TokenController {

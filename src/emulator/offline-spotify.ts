@@ -1,4 +1,4 @@
-import { OFFLINE_CLIENT } from './config/development-defaults';
+import { OFFLINE_CLIENT } from '../config/development-defaults';
 
 /** The running offline emulator, as main.ts needs it. */
 export interface OfflineSpotify {
@@ -11,7 +11,7 @@ export interface OfflineSpotify {
  * credentials. Imported lazily, so production never loads the emulator's code.
  */
 export async function startOfflineSpotify(redirectUris: readonly string[]): Promise<OfflineSpotify> {
-  const { SpotifyEmulator } = await import('./emulator/spotify-emulator');
+  const { SpotifyEmulator } = await import('./spotify-emulator');
   const emulator = new SpotifyEmulator({
     clients: [{ ...OFFLINE_CLIENT, redirectUris: [...redirectUris] }],
     recordRequests: false,
