@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { BODY_LIMIT_BYTES } from '../src/common/body-limit';
 import { Sealer } from '../src/crypto/sealer';
+import { DEFAULT_UPSTREAM_MAX_SOCKETS, DEFAULT_UPSTREAM_TIMEOUT_MS, IDLE_SOCKET_TIMEOUT_MS } from '../src/spotify/spotify.constants';
 import type { BaselineReady } from './control';
 
 /**
@@ -16,9 +17,14 @@ const tokenUrl = new URL('/api/token', env.SPOTIFY_ACCOUNTS_URL);
 const authorization = `Basic ${Buffer.from(`${env.CLIENT_ID}:${env.CLIENT_SECRET}`).toString('base64')}`;
 const redirectUri = env.CALLBACK_URL;
 const sealer = new Sealer('refresh-token', env.CLIENT_ID, env.ENCRYPTION_SECRET);
-const UPSTREAM_TIMEOUT_MS = 5000;
-// The service's pool settings: 64 sockets, idle ones retired before the emulator's 5 s.
-const pool = new Pool(tokenUrl.origin, { connections: 64, pipelining: 1, keepAliveTimeout: 4000, keepAliveMaxTimeout: 4000 });
+// The service's defaults: its deadline, pool size, and idle sockets retired before the emulator's 5 s.
+const UPSTREAM_TIMEOUT_MS = DEFAULT_UPSTREAM_TIMEOUT_MS;
+const pool = new Pool(tokenUrl.origin, {
+  connections: DEFAULT_UPSTREAM_MAX_SOCKETS,
+  pipelining: 1,
+  keepAliveTimeout: IDLE_SOCKET_TIMEOUT_MS,
+  keepAliveMaxTimeout: IDLE_SOCKET_TIMEOUT_MS,
+});
 
 function reply(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

@@ -6,6 +6,7 @@ import {
   NotFoundError,
   NotReadyError,
   OAuthError,
+  RefusedRequestError,
   RequestTooLargeError,
   ServerError,
 } from './oauth.error';
@@ -66,7 +67,7 @@ export function toOAuthError(exception: unknown): OAuthError {
     // Terminus answers a failed readiness check with 503.
     if (status === HttpStatus.SERVICE_UNAVAILABLE) return new NotReadyError();
     if (status >= 400 && status < 500) {
-      return new OAuthError(status, 'invalid_request', 'The request is not valid', { detail: exception.message });
+      return new RefusedRequestError(status, exception.message);
     }
   }
   return new ServerError(exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception));

@@ -50,6 +50,13 @@ export class RequestTooLargeError extends OAuthError {
   }
 }
 
+/** A 4xx that Nest or Express raised on its own (none of ours), relayed with its status. */
+export class RefusedRequestError extends OAuthError {
+  constructor(status: number, detail: string) {
+    super(status, 'invalid_request', 'The request is not valid', { detail });
+  }
+}
+
 /** A refresh token that does not open. One message for every cause, on purpose. */
 export class InvalidGrantError extends OAuthError {
   constructor() {

@@ -1,4 +1,5 @@
 import { EnvironmentVariables, parseList } from './environment';
+import { DEFAULT_UPSTREAM_MAX_SOCKETS, DEFAULT_UPSTREAM_TIMEOUT_MS } from '../spotify/spotify.constants';
 import { configNamespace } from './config-namespace';
 
 const DEFAULT_ACCOUNTS_URL = 'https://accounts.spotify.com';
@@ -22,8 +23,8 @@ export function spotifySettings(env: EnvironmentVariables): SpotifySettings {
     clientId: env.CLIENT_ID ?? '',
     clientSecret: env.CLIENT_SECRET ?? '',
     accountsUrl: (env.SPOTIFY_ACCOUNTS_URL ?? DEFAULT_ACCOUNTS_URL).replace(/\/+$/, ''),
-    upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS ?? 5000,
-    upstreamMaxSockets: env.UPSTREAM_MAX_SOCKETS ?? 64,
+    upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
+    upstreamMaxSockets: env.UPSTREAM_MAX_SOCKETS ?? DEFAULT_UPSTREAM_MAX_SOCKETS,
     callbackUrls: parseList(env.CALLBACK_URL ?? env.CALLBACK_URI),
   };
 }

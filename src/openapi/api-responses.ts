@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiHeader, ApiProperty, ApiResponse } from '@nestjs/swagger';
+import { BODY_LIMIT_BYTES } from '../common/body-limit';
 
 /** RFC 6749 §5.2: the only error shape this service answers with. */
 export class OAuthErrorResponse {
@@ -22,7 +23,7 @@ const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retr
 export type ErrorCase = [status: number, codes: string, why: string];
 
 export const INVALID_REQUEST: ErrorCase = [400, 'invalid_request', 'A field is missing or malformed, or the content type is wrong'];
-export const TOO_LARGE: ErrorCase = [413, 'invalid_request', 'The body is larger than 16 KiB'];
+export const TOO_LARGE: ErrorCase = [413, 'invalid_request', `The body is larger than ${BODY_LIMIT_BYTES / 1024} KiB`];
 export const SLOW_DOWN: ErrorCase = [429, 'slow_down', 'This client exceeded RATE_LIMIT_PER_MINUTE (see Retry-After)'];
 
 /** How a call through to Spotify can fail, whatever route made it. */

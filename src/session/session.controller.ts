@@ -1,6 +1,7 @@
-import { Controller, Get, Header, HttpCode, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { NoStore } from '../common/no-store';
 import { OverHttps } from '../common/over-https';
 import { ApiOAuthErrors, ApiRequestId, NO_STORE_HEADER_DOCS, SLOW_DOWN, SPOTIFY_UNAVAILABLE } from '../openapi/api-responses';
 import { CrossSiteGuard } from './cross-site.guard';
@@ -55,8 +56,7 @@ export class SessionController {
     SLOW_DOWN,
   )
   @UseGuards(SessionGuard, RefreshRateLimitGuard)
-  @Header('Cache-Control', 'no-store')
-  @Header('Pragma', 'no-cache')
+  @NoStore()
   async token(
     @CurrentSession() presented: PresentedSession,
     @OverHttps() secure: boolean,
@@ -72,7 +72,7 @@ export class SessionController {
   @ApiOperation({ summary: 'End the session: clears the session cookie (session mode)' })
   @ApiResponse({ status: 204, description: 'Logged out (also when there was no session)', headers: SESSION_COOKIE_HEADER })
   @HttpCode(204)
-  @Header('Cache-Control', 'no-store')
+  @NoStore()
   logout(@OverHttps() secure: boolean, @Res({ passthrough: true }) response: Response): void {
     this.cookies.clear(response, secure);
   }

@@ -6,7 +6,7 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { createKeepAliveAdapter, KeepAliveAdapter } from './keep-alive.adapter';
 import { spotifyHttpService } from './spotify-http';
 import { SpotifyService } from './spotify.service';
-import { KEEP_ALIVE_ADAPTER } from './spotify.constants';
+import { IDLE_SOCKET_TIMEOUT_MS, KEEP_ALIVE_ADAPTER, MAX_UPSTREAM_ANSWER_BYTES } from './spotify.constants';
 
 @Module({
   imports: [MetricsModule],
@@ -18,8 +18,8 @@ import { KEEP_ALIVE_ADAPTER } from './spotify.constants';
       useFactory: (settings: ConfigType<typeof spotifyConfig>) =>
         createKeepAliveAdapter({
           maxSockets: settings.upstreamMaxSockets,
-          idleSocketTimeoutMs: 4000,
-          maxResponseBytes: 64 * 1024,
+          idleSocketTimeoutMs: IDLE_SOCKET_TIMEOUT_MS,
+          maxResponseBytes: MAX_UPSTREAM_ANSWER_BYTES,
         }),
     },
     {

@@ -1,6 +1,7 @@
-import { Body, Controller, Header, HttpCode, Post, UseGuards, UsePipes } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FORM_OR_JSON, FormOrJsonGuard } from '../common/form-or-json.guard';
+import { NoStore } from '../common/no-store';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import {
   ApiOAuthErrors,
@@ -54,8 +55,7 @@ export class TokenController {
   @ApiConsumes(...FORM_OR_JSON)
   @UseGuards(TokenSwapGuard, RateLimitGuard, FormOrJsonGuard)
   @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
-  @Header('Pragma', 'no-cache')
+  @NoStore()
   swap(@Body() request: SwapRequestDto): Promise<SpotifyTokens> {
     return this.tokens.swap(request);
   }
@@ -74,8 +74,7 @@ export class TokenController {
   @ApiConsumes(...FORM_OR_JSON)
   @UseGuards(RateLimitGuard, FormOrJsonGuard)
   @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
-  @Header('Pragma', 'no-cache')
+  @NoStore()
   refresh(@Body() request: RefreshRequestDto): Promise<SpotifyTokens> {
     return this.tokens.refresh(request);
   }
