@@ -1,3 +1,4 @@
+import { onStopSignal } from './health/stop-signals';
 import './config/preload';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -15,18 +16,7 @@ import { spotifySettings } from './config/spotify.config';
 import { drainAndClose } from './health/graceful-shutdown';
 import { OfflineSpotify, startOfflineSpotify } from './emulator/offline-spotify';
 
-/**
- * In a container the service is PID 1, which the kernel spares every signal it has no handler
- * for: until the drain is wired, a SIGTERM (a rollout replacing a start that hangs) ends the
- * start at once instead of waiting for the orchestrator's SIGKILL.
- */
-function stopBeforeServing(): void {
-  process.exit(0);
-}
-
 async function bootstrap(): Promise<void> {
-  process.on('SIGTERM', stopBeforeServing);
-  process.on('SIGINT', stopBeforeServing);
   // Validate before Nest starts: a bad environment must exit 1 with one message, not abort.
   const env = validateEnvironment(process.env, envFileProblems());
   const settings = httpSettings(env);
@@ -47,7 +37,7 @@ async function bootstrap(): Promise<void> {
   await app.listen(settings.port);
   logger.log(`Listening on port ${(app.getHttpServer().address() as AddressInfo).port}`, 'Bootstrap');
 
-  // Our own handlers, not enableShutdownHooks(): that re-raises the signal and the process
+  // Our own handling, not enableShutdownHooks(): that re-raises the signal and the process
   // would die by signal instead of exiting 0 after a clean drain.
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
@@ -58,10 +48,7 @@ async function bootstrap(): Promise<void> {
     await offline?.stop();
     process.exit(0);
   };
-  process.off('SIGTERM', stopBeforeServing);
-  process.off('SIGINT', stopBeforeServing);
-  process.on('SIGTERM', (signal) => void stop(signal));
-  process.on('SIGINT', (signal) => void stop(signal));
+  onStopSignal((signal) => void stop(signal));
 }
 
 bootstrap().catch((error: unknown) => {

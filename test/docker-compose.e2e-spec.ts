@@ -49,6 +49,10 @@ describe('docker-compose.yml', () => {
     expect(format).toContain('$uri');
     expect(format).not.toMatch(/\$request[^_]|\$request_uri|\$args|\$query_string|\$arg_/);
     expect(config).toMatch(/access_log \S+ token_swap;/);
+    // The service's router ignores case and a trailing slash, so the deny must too.
+    const metricsLocation = new RegExp(config.match(/location ~\* (\S+) \{\s*deny all;/)?.[1] ?? '^$', 'i');
+    for (const path of ['/metrics', '/METRICS', '/Metrics/']) expect(metricsLocation.test(path)).toBe(true);
+    expect(metricsLocation.test('/metricsx')).toBe(false);
   });
 
   it('gives both instances the same secrets as files, and the same Redis', () => {

@@ -45,6 +45,15 @@ describe('Starting the compiled service (node dist/main.js)', () => {
     expect(await service.exited).toBe(0);
   });
 
+  it('handles a SIGTERM that comes while it is still starting: exit 0, not death by signal (as PID 1 it would be ignored)', async () => {
+    const service = spawnService({ PORT: '0', ENCRYPTION_SECRET: SECRET });
+    // Well before it listens: loading Nest alone takes longer. A start can finish without the
+    // event loop turning, so the signal may be handled by the drain, once listening: 0 either way.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+  });
+
   it('generates a throwaway ENCRYPTION_SECRET outside production, saying tokens will not survive a restart', async () => {
     const service = spawnService({ PORT: '0' });
     try {

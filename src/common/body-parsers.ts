@@ -36,7 +36,7 @@ function parseJsonBody(text: string): unknown {
 }
 
 /**
- * JSON and form bodies up to `BODY_LIMIT`; anything else is left for the content-type guard.
+ * JSON and form bodies up to `BODY_LIMIT`; anything else is left for FormOrJsonGuard.
  *
  * The bodies token clients send (a plain form or JSON content type, a Content-Length within
  * the limit, no Content-Encoding) are read here in one pass: under load, body-parser's two
