@@ -388,6 +388,18 @@ describe('Browser login (/login, /callback)', () => {
       expect(landingResult(landing, 'query')).toEqual({ error: 'access_denied' });
     });
 
+    it('in query mode a return_to cannot seed result names: its own tokens and error are dropped, its other parameters kept', async () => {
+      emulator.autoApprove = false;
+      const login = new BrowserLogin(queryService.url);
+      const crafted = `${FINAL_URI}?keep=1&access_token=forged&refresh_token=forged&error=forged`;
+      const spotifyRedirect = await decideAtConsentPage(locationOf(await login.start({ return_to: crafted })), 'deny');
+      const landing = expectFinishedCallback(await login.callback(spotifyRedirect), 'login_state');
+      expect([...landing.searchParams]).toEqual([
+        ['keep', '1'],
+        ['error', 'access_denied'],
+      ]);
+    });
+
     it('a code given twice → invalid_request, and neither code reaches Spotify', async () => {
       const login = browser();
       const spotifyRedirect = await approveAutomatically(locationOf(await login.start()));

@@ -8,6 +8,13 @@ import { RETURN_TO_MAX_LENGTH } from './login-query.dto';
 export type LandingResult = Record<string, string>;
 
 /**
+ * Every name a result may use. In query mode a `return_to`'s own query keeps its other
+ * parameters but never these: a crafted link could otherwise seed `access_token` or
+ * `refresh_token` for a login that then fails, or an `error` next to real tokens.
+ */
+const RESULT_NAMES = ['access_token', 'token_type', 'expires_in', 'scope', 'refresh_token', 'error', 'login'];
+
+/**
  * The pages `/callback` may send a browser to: the `FINAL_URI` entries, and `return_to` only
  * when it is one of them. Never a prefix or a pattern: anything looser is an open redirect
  * that hands tokens to whoever wrote the link.
@@ -54,6 +61,7 @@ export class LandingPages {
   withResult(returnTo: string | undefined, result: LandingResult): string {
     const url = new URL(returnTo ?? this.allowed[0].href);
     if (this.settings.tokenDelivery === 'query') {
+      for (const name of RESULT_NAMES) url.searchParams.delete(name);
       for (const [name, value] of Object.entries(result)) url.searchParams.set(name, value);
     } else {
       url.hash = new URLSearchParams(result).toString();
