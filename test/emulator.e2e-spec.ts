@@ -5,6 +5,7 @@ import { s256Challenge } from '../src/emulator/pkce';
 import { createSelfSignedCert, SelfSignedCert } from '../src/emulator/self-signed-cert';
 import type { EmulatorFault, SpotifyEmulatorOptions } from '../src/emulator/emulator.types';
 import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
+import { rawExchange } from './support/raw-http';
 import { until } from './support/until';
 
 const APP = { clientId: 'test-client', clientSecret: 'test-secret', redirectUris: ['http://127.0.0.1:9/callback'] };
@@ -501,10 +502,7 @@ describe('SpotifyEmulator (e2e)', () => {
   });
 
   it.each(['http://[', '//[/x', 'http://a:99999/authorize'])('answers a malformed request target (%s) with 400 JSON, not a 500', async (target) => {
-    const socket = net.connect(Number(new URL(url).port), '127.0.0.1');
-    socket.end(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
-    let answer = '';
-    for await (const chunk of socket) answer += String(chunk);
+    const answer = await rawExchange(url, `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
     expect(answer).toContain('{"error":"invalid_request","error_description":"Malformed request target"}');
   });

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
@@ -7,6 +6,7 @@ import { EmulatorFault } from '../src/emulator/emulator.types';
 import { MOBILE_CALLBACK, OTHER_MOBILE_CALLBACK, startEmulator, tokenRequests } from './support/emulator';
 import { freePort } from './support/free-port';
 import { LogCapture } from './support/log-capture';
+import { rawExchange } from './support/raw-http';
 import { serviceEnvironment, startTestApp, TEST_CLIENT, TestApp } from './support/test-app';
 import { expectNoStore } from './support/no-store';
 import { flipByte } from './support/sealed-text';
@@ -371,22 +371,11 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       }
     });
 
-    /** What the server sends back to `bytes` on a raw socket, up to its closing the connection. */
-    async function rawExchange(bytes: string): Promise<string> {
-      const { hostname, port } = new URL(service.url);
-      const socket = connect(Number(port), hostname);
-      socket.on('error', () => undefined); // a reset after the answer is the server hanging up
-      socket.end(bytes);
-      const chunks: Buffer[] = [];
-      for await (const chunk of socket) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
-    }
-
     it.each<[string, string, string, string]>([
       ['malformed HTTP', 'GET /health HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n', '400 Bad Request', 'Malformed HTTP request'],
       ['headers over Node\'s 16 KiB', `POST /swap HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`, '431 Request Header Fields Too Large', 'Request headers are too large'],
     ])('%s, refused by Node before any route, still gets OAuth JSON', async (_case, bytes, status, description) => {
-      const answer = await rawExchange(bytes);
+      const answer = await rawExchange(service.url, bytes);
       const [head, body] = answer.split('\r\n\r\n');
       expect(head.split('\r\n')[0]).toBe(`HTTP/1.1 ${status}`);
       expect(head).toContain('Content-Type: application/json; charset=utf-8');
