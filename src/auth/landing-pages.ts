@@ -4,15 +4,18 @@ import { InvalidRequestError } from '../common/oauth.error';
 import { browserConfig } from '../config/browser.config';
 import { RETURN_TO_MAX_LENGTH } from './login-query.dto';
 
-/** What `/callback` tells the landing page: tokens on success, `error` alone on failure. */
-export type LandingResult = Record<string, string>;
-
 /**
  * Every name a result may use. In query mode a `return_to`'s own query keeps its other
  * parameters but never these: a crafted link could otherwise seed `access_token` or
  * `refresh_token` for a login that then fails, or an `error` next to real tokens.
  */
-const RESULT_NAMES = ['access_token', 'token_type', 'expires_in', 'scope', 'refresh_token', 'error', 'login'];
+const RESULT_NAMES = ['access_token', 'token_type', 'expires_in', 'scope', 'refresh_token', 'error', 'login'] as const;
+
+/**
+ * What `/callback` tells the landing page: tokens on success, `error` alone on failure, `login`
+ * in session mode. Only RESULT_NAMES, so a new one cannot slip past the query-mode cleaning.
+ */
+export type LandingResult = { [name in (typeof RESULT_NAMES)[number]]?: string };
 
 /**
  * The pages `/callback` may send a browser to: the `FINAL_URI` entries, and `return_to` only
@@ -60,11 +63,12 @@ export class LandingPages {
   /** The landing page with `result` where TOKEN_DELIVERY puts it: the fragment, or the query string. */
   withResult(returnTo: string | undefined, result: LandingResult): string {
     const url = new URL(returnTo ?? this.allowed[0].href);
+    const entries = Object.entries(result).filter((entry): entry is [string, string] => entry[1] !== undefined);
     if (this.settings.tokenDelivery === 'query') {
       for (const name of RESULT_NAMES) url.searchParams.delete(name);
-      for (const [name, value] of Object.entries(result)) url.searchParams.set(name, value);
+      for (const [name, value] of entries) url.searchParams.set(name, value);
     } else {
-      url.hash = new URLSearchParams(result).toString();
+      url.hash = new URLSearchParams(entries).toString();
     }
     return url.href;
   }
