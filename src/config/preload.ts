@@ -1,7 +1,7 @@
 /**
- * Imported by main.ts before anything but the stop-signal handlers. New Relic instruments modules as they are loaded, so its agent
- * must be required before Nest, Express or http are; that is why this reads the environment at
- * import time, which nothing else may do.
+ * Imported by main.ts before anything but the stop-signal handlers. New Relic instruments
+ * modules as they are loaded, so its agent must be required before Nest, Express or http are;
+ * that is why this reads the environment at import time, which nothing else may do.
  */
 import pino from 'pino';
 import { loadEnvFile } from './env-file';
