@@ -254,6 +254,22 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       expect(emulator.connectionsAccepted).toBe(1);
     });
 
+    it('a connection lost on a fresh socket is not retried: a code Spotify may have spent is never sent twice', async () => {
+      // Its own instance, so no warm pooled socket exists.
+      const isolated = await startTestApp(serviceEnvironment(emulator.url));
+      try {
+        emulator.injectFault({ kind: 'reset', afterGranting: true });
+        emulator.clearRequests();
+        const response = await request(isolated.url).post('/swap').type('form').send({ code: emulator.mintCode({ redirectUri: MOBILE_CALLBACK }) });
+        // A retry would have met the spent code and answered invalid_grant.
+        expect(response.status).toBe(502);
+        expect(response.body.error).toBe('upstream_error');
+        expect(tokenRequests(emulator)).toHaveLength(1);
+      } finally {
+        await isolated.close();
+      }
+    });
+
     // The pool keeps an idle socket at most 4 s, or 2 s less than the server's Keep-Alive hint (the
     // emulator's: 5 s), whichever is shorter.
     it('retires a pooled socket before Spotify closes it (after 5 s idle): the next call connects afresh', async () => {

@@ -47,7 +47,8 @@ export type EmulatorFault =
   | { kind: 'non-json' }
   | { kind: 'garbage-json' }
   | { kind: 'hang' }
-  | { kind: 'reset' };
+  /** The connection reset with no answer; `afterGranting`: the grant was made first, as when an answer is lost on its way back (a code is spent). */
+  | { kind: 'reset'; afterGranting?: boolean };
 
 /** One request the emulator received on `/api/token` or `/v1/me`. */
 export interface RecordedRequest {

@@ -306,7 +306,10 @@ export class SpotifyEmulator implements TokenPolicy, AuthorizePolicy {
 
   private async answerToken(req: IncomingMessage, res: ServerResponse, form: Record<string, string>): Promise<void> {
     const fault = this.faults.next();
-    if (fault?.kind === 'reset') return resetConnection(res);
+    if (fault?.kind === 'reset') {
+      if (fault.afterGranting) this.tokenEndpoint.handle(form, req.headers.authorization);
+      return resetConnection(res);
+    }
     // A hung request is held until the client gives up or stop() destroys its socket.
     if (fault?.kind === 'hang') return;
     await this.delay(this.latencyMs + (fault?.kind === 'latency' ? fault.ms : 0));

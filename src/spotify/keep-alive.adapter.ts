@@ -1,6 +1,6 @@
 import { AxiosAdapter, AxiosError, AxiosResponse, CanceledError, InternalAxiosRequestConfig } from 'axios';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Pool } from 'undici';
+import { Client, Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 
 export interface KeepAliveAdapterOptions {
@@ -26,6 +26,39 @@ export interface KeepAliveAdapter {
 const CONNECTION_LOST_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
 /**
+ * One pooled connection that can say whether a request goes out on a reused socket, which
+ * undici itself does not. Only then is a lost connection safe to retry: the request most likely
+ * met a socket the upstream had closed while idle. A fresh socket that dies may have delivered
+ * it, and a second try would spend an authorization code twice (Spotify answers invalid_grant
+ * and may revoke what the first try minted).
+ */
+class SocketReuseClient extends Client {
+  private requestsOnSocket = 0;
+
+  constructor(
+    origin: URL,
+    options: Client.Options,
+    /** Filled in as the pool hands each call's options to a connection. */
+    private readonly carriers: WeakMap<Dispatcher.DispatchOptions, SocketReuseClient>,
+  ) {
+    super(origin, options);
+    this.on('connect', () => {
+      this.requestsOnSocket = 0;
+    });
+  }
+
+  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    this.carriers.set(options, this);
+    return super.dispatch(options, handler);
+  }
+
+  /** Called as a request is written (undici's `onRequestStart`): did an earlier one use this socket? */
+  startRequest(): boolean {
+    return this.requestsOnSocket++ > 0;
+  }
+}
+
+/**
  * The bytes under `HttpService`: an undici `Pool` of keep-alive sockets per upstream origin,
  * instead of axios' default http adapter (follow-redirects, proxy look-ups, per-call agents)
  * or node's own client, both of which cost more CPU per call under load (README, Benchmark). Honours
@@ -33,6 +66,7 @@ const CONNECTION_LOST_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'])
  */
 export function createKeepAliveAdapter(options: KeepAliveAdapterOptions): KeepAliveAdapter {
   const pools = new Map<string, Pool>();
+  const carriers = new WeakMap<Dispatcher.DispatchOptions, SocketReuseClient>();
   const poolFor = (origin: string): Pool => {
     let pool = pools.get(origin);
     if (!pool) {
@@ -42,6 +76,7 @@ export function createKeepAliveAdapter(options: KeepAliveAdapterOptions): KeepAl
         // A server's own `Keep-Alive: timeout=N` hint can only shorten this, never lengthen it.
         keepAliveTimeout: options.idleSocketTimeoutMs,
         keepAliveMaxTimeout: options.idleSocketTimeoutMs,
+        factory: (poolOrigin, clientOptions) => new SocketReuseClient(poolOrigin, clientOptions, carriers),
       });
       pools.set(origin, pool);
     }
@@ -55,6 +90,7 @@ export function createKeepAliveAdapter(options: KeepAliveAdapterOptions): KeepAl
       let status = 0;
       let headers: IncomingHttpHeaders = {};
       let answerStarted = false;
+      let reusedSocket = false;
       const chunks: Buffer[] = [];
       let received = 0;
 
@@ -75,17 +111,19 @@ export function createKeepAliveAdapter(options: KeepAliveAdapterOptions): KeepAl
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
 
+      const call: Dispatcher.DispatchOptions = {
+        path: url.pathname + url.search,
+        method: (config.method ?? 'get').toUpperCase() as Dispatcher.HttpMethod,
+        // axios hands adapters its own AxiosHeaders, already normalised.
+        headers: config.headers.toJSON(true) as Record<string, string>,
+        body: config.data as string | Buffer | undefined,
+      };
       poolFor(url.origin).dispatch(
-        {
-          path: url.pathname + url.search,
-          method: (config.method ?? 'get').toUpperCase() as Dispatcher.HttpMethod,
-          // axios hands adapters its own AxiosHeaders, already normalised.
-          headers: config.headers.toJSON(true) as Record<string, string>,
-          body: config.data as string | Buffer | undefined,
-        },
+        call,
         {
           onRequestStart(started) {
             controller = started;
+            reusedSocket = carriers.get(call)?.startRequest() ?? false;
             // Aborted while queued for a free socket: never send it.
             if (settled) started.abort(new CanceledError(undefined, config));
           },
@@ -118,12 +156,10 @@ export function createKeepAliveAdapter(options: KeepAliveAdapterOptions): KeepAl
             settle(() => resolve(answer));
           },
           onResponseError(_controller, error: NodeJS.ErrnoException) {
-            // The connection died before a byte of the answer: typically the upstream closed an
-            // idle socket just as we reused it, so the request never reached it and one retry on
-            // another socket is invisible to the user. undici cannot say whether the socket was
-            // a reused one; retrying a fresh one too is harmless for a token call (a code Spotify
-            // did consume answers invalid_grant; a refresh mints one more access token).
-            if (retryLostConnection && !answerStarted && CONNECTION_LOST_CODES.has(error.code ?? '')) {
+            // A reused socket that died before a byte of the answer: typically the upstream closed
+            // it while idle just as we wrote, so the request never reached it and one retry on
+            // another socket is invisible to the user.
+            if (retryLostConnection && reusedSocket && !answerStarted && CONNECTION_LOST_CODES.has(error.code ?? '')) {
               settle(() => resolve(send(config, url, false)));
               return;
             }
