@@ -243,6 +243,15 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       expectNoStore(response);
     });
 
+    it('a token answer with a field nested thousands deep is passed on without that field, not as a 500', async () => {
+      const nested = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+      const body = `{"access_token":"at-nested","token_type":"Bearer","expires_in":3600,"deep":${nested}}`;
+      emulator.injectFault({ kind: 'status', status: 200, body, contentType: 'application/json' });
+      const response = await http().post('/swap').type('form').send({ code: emulator.mintCode({ redirectUri: MOBILE_CALLBACK }) });
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({ access_token: 'at-nested', token_type: 'Bearer', expires_in: 3600 });
+    });
+
     it('a reset on a reused pooled socket is retried once, invisibly', async () => {
       const sealed = await sealedRefreshToken(); // warms a pooled keep-alive socket
       emulator.injectFault({ kind: 'reset' }, 1);

@@ -24,6 +24,28 @@ describe('interpretTokenAnswer', () => {
     expect(tokens).toEqual({ access_token: 'at', token_type: 'Bearer', expires_in: 3600, scope: 's', extra: true });
   });
 
+  it('passes on unknown fields only when they are plain values: a nested one could be thousands deep', () => {
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const tokens = interpretTokenAnswer(
+      200,
+      JSON_TYPE,
+      `{"access_token":"at","expires_in":3600,"note":"kept","ratio":0.5,"nested":${deep},"object":{"a":1},"nothing":null}`,
+    );
+    expect(tokens).toEqual({ access_token: 'at', token_type: 'Bearer', expires_in: 3600, note: 'kept', ratio: 0.5 });
+  });
+
+  it.each<[string, string | string[] | undefined, Record<string, string>]>([
+    ['seconds are passed on', '17', { 'Retry-After': '17' }],
+    ['an HTTP date is passed on', 'Wed, 02 Dec 2026 12:00:00 GMT', { 'Retry-After': 'Wed, 02 Dec 2026 12:00:00 GMT' }],
+    ['negative seconds are dropped', '-5', {}],
+    ['more than ten digits are dropped', '99999999999999999999', {}],
+    ['text is dropped', 'abc; <script>', {}],
+    ['a date-shaped string that is no date is dropped', 'Wed, 45 Foo 2026 99:00:00 GMT', {}],
+    ['a header sent twice is dropped', ['5', '6'], {}],
+  ])("Spotify's Retry-After: %s", (_case, retryAfter, headers) => {
+    expect(failureOf(() => interpretTokenAnswer(429, 'text/plain', '', retryAfter)).headers).toEqual(headers);
+  });
+
   it.each<[string, number, string | undefined, string, number, string, Record<string, string>]>([
     ['OAuth 400 passed through', 400, JSON_TYPE, '{"error":"invalid_grant","error_description":"Invalid authorization code"}', 400, 'invalid_grant', {}],
     ['OAuth 401 passed through', 401, JSON_TYPE, '{"error":"invalid_client","error_description":"Invalid client"}', 401, 'invalid_client', {}],
@@ -38,6 +60,11 @@ describe('interpretTokenAnswer', () => {
     ['expires_in null (Number() would make it 0)', 200, JSON_TYPE, '{"access_token":"a","expires_in":null}', 502, 'upstream_error', {}],
     ['expires_in true (Number() would make it 1)', 200, JSON_TYPE, '{"access_token":"a","expires_in":true}', 502, 'upstream_error', {}],
     ['expires_in negative', 200, JSON_TYPE, '{"access_token":"a","expires_in":-5}', 502, 'upstream_error', {}],
+    ['expires_in past a year (1e308 would make a session expire at Infinity)', 200, JSON_TYPE, '{"access_token":"a","expires_in":1e308}', 502, 'upstream_error', {}],
+    ['expires_in as digits past a year', 200, JSON_TYPE, '{"access_token":"a","expires_in":"31536001"}', 502, 'upstream_error', {}],
+    ['expires_in a fraction', 200, JSON_TYPE, '{"access_token":"a","expires_in":3600.5}', 502, 'upstream_error', {}],
+    ['scope a number', 200, JSON_TYPE, '{"access_token":"a","expires_in":3600,"scope":5}', 502, 'upstream_error', {}],
+    ['scope an object (a URL would carry [object Object])', 200, JSON_TYPE, '{"access_token":"a","expires_in":3600,"scope":{}}', 502, 'upstream_error', {}],
     ['refresh_token null', 200, JSON_TYPE, '{"access_token":"a","expires_in":3600,"refresh_token":null}', 502, 'upstream_error', {}],
     ['refresh_token a number', 200, JSON_TYPE, '{"access_token":"a","expires_in":3600,"refresh_token":12345}', 502, 'upstream_error', {}],
     ['refresh_token empty', 200, JSON_TYPE, '{"access_token":"a","expires_in":3600,"refresh_token":""}', 502, 'upstream_error', {}],

@@ -25,11 +25,25 @@ function isPlainDescription(text: unknown): text is string {
   return typeof text === 'string' && PLAIN_DESCRIPTION.test(text) && !TOKEN_LIKE_RUN.test(text);
 }
 
-/** Seconds as Spotify sends them (a JSON number), or as a string of digits; nothing `Number()` would bend into one. */
+/**
+ * An access token said to live longer than this is not Spotify's (it says 3600): passed on, it
+ * would be a client's cache lifetime and, in session mode, when the next refresh happens.
+ */
+const MAX_EXPIRES_IN_S = 365 * 24 * 3600;
+
+/** Whole seconds as Spotify sends them (a JSON number), or as a string of digits; nothing `Number()` would bend into one. */
 function secondsOf(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
-  if (typeof value === 'string' && /^\d{1,10}$/.test(value)) return Number(value);
-  return undefined;
+  const seconds = typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value;
+  return typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= 0 && seconds <= MAX_EXPIRES_IN_S ? seconds : undefined;
+}
+
+/**
+ * Fields Spotify may add one day are passed on when they are plain values. Nested ones are not:
+ * nothing in a token answer nests, and an answer nested thousands deep (well within its size
+ * limit) would overflow the stack when the reply is serialised.
+ */
+function isPlainValue(value: unknown): value is string | number | boolean {
+  return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
 }
 
 function toTokens(body: unknown): SpotifyTokens {
@@ -38,18 +52,34 @@ function toTokens(body: unknown): SpotifyTokens {
   }
   const expiresIn = secondsOf(body.expires_in);
   if (expiresIn === undefined) {
-    throw new UpstreamError('200 answer without a numeric expires_in');
+    throw new UpstreamError(`200 answer without an expires_in of whole seconds up to ${MAX_EXPIRES_IN_S}`);
   }
   // Sealed and handed on as it is: anything but a non-empty string is a broken answer, not ours to mend.
   if (body.refresh_token !== undefined && (typeof body.refresh_token !== 'string' || body.refresh_token.length === 0)) {
     throw new UpstreamError('200 answer with a refresh_token that is not a string');
   }
-  return {
-    ...body,
+  if (body.scope !== undefined && typeof body.scope !== 'string') {
+    throw new UpstreamError('200 answer with a scope that is not a string');
+  }
+  const tokens: SpotifyTokens = {
     access_token: body.access_token,
     token_type: typeof body.token_type === 'string' ? body.token_type : 'Bearer',
     expires_in: expiresIn,
   };
+  for (const [field, value] of Object.entries(body)) {
+    if (!(field in tokens) && isPlainValue(value)) tokens[field] = value;
+  }
+  return tokens;
+}
+
+/**
+ * Spotify's `Retry-After`, when it is one (RFC 9110: whole seconds or an HTTP date). Anything else
+ * is not passed on: it would reach the caller as a header this service vouches for.
+ */
+function retryAfterOf(value: string | string[] | undefined): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (/^\d{1,10}$/.test(value)) return value;
+  return /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(value) && !Number.isNaN(Date.parse(value)) ? value : undefined;
 }
 
 /**
@@ -74,14 +104,19 @@ function toGrantError(status: number, body: unknown): OAuthError {
  * Maps one answer of Spotify's token endpoint to tokens or to the `OAuthError` that
  * DESIGN.md assigns it. Pure, so every row of the error table is unit-tested.
  */
-export function interpretTokenAnswer(status: number, contentType: string | undefined, text: string, retryAfter?: string): SpotifyTokens {
+export function interpretTokenAnswer(
+  status: number,
+  contentType: string | string[] | undefined,
+  text: string,
+  retryAfter?: string | string[],
+): SpotifyTokens {
   if (status === 429) {
-    throw new TemporarilyUnavailableError(retryAfter);
+    throw new TemporarilyUnavailableError(retryAfterOf(retryAfter));
   }
   if (status >= 500) {
     throw new UpstreamError(`status ${status}`);
   }
-  const body = contentType?.includes('json') ? parseJson(text) : undefined;
+  const body = typeof contentType === 'string' && contentType.includes('json') ? parseJson(text) : undefined;
   if (body === undefined) {
     throw new UpstreamError(`status ${status} with a body that is not JSON`);
   }

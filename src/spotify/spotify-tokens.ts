@@ -1,4 +1,4 @@
-/** Spotify's token answer, as this service hands it on. Unknown fields are kept. */
+/** Spotify's token answer, as this service hands it on. Unknown fields are kept when they are plain values. */
 export interface SpotifyTokens {
   access_token: string;
   token_type: string;
@@ -6,5 +6,5 @@ export interface SpotifyTokens {
   expires_in: number;
   scope?: string;
   refresh_token?: string;
-  [field: string]: unknown;
+  [field: string]: string | number | boolean | undefined;
 }

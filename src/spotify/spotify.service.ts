@@ -92,7 +92,8 @@ export class SpotifyService implements OnApplicationShutdown {
     } catch (error) {
       throw interpretTransportFailure(error, timeoutMs);
     }
-    const header = (name: string) => answer.headers[name] as string | undefined;
+    // A header sent twice arrives as an array.
+    const header = (name: string) => answer.headers[name] as string | string[] | undefined;
     return interpretTokenAnswer(answer.status, header('content-type'), answer.data, header('retry-after'));
   }
 }
