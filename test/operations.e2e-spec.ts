@@ -277,7 +277,7 @@ describe('Running it like production', () => {
         const { RateLimitStore } = require('./src/rate-limit/rate-limit.store');
         const { MetricsService } = require('./src/metrics/metrics.service');
         // Port 1 refuses at once: within 200 ms the client waits to reconnect, its socket gone.
-        const store = new RateLimitStore({ perMinute: 60, redisUrl: 'redis://127.0.0.1:1' }, new MetricsService());
+        const store = new RateLimitStore({ perMinute: 60, redisUrl: 'redis://127.0.0.1:1', redisKeyPrefix: 'test' }, new MetricsService());
         setTimeout(() => {
           const shutDownAt = Date.now();
           process.on('exit', () => process.stdout.write('\\nexited after ms: ' + (Date.now() - shutDownAt)));

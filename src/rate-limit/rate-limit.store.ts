@@ -30,6 +30,7 @@ export class RateLimitStore implements ThrottlerStorage, OnApplicationShutdown {
   private readonly local = new ThrottlerStorageService();
   private readonly redis?: Redis;
   private readonly shared?: ThrottlerStorageRedisService;
+  private readonly sharedKeyPrefix: string;
   private lastErrorLog = 0;
   private readonly gate = new RestingGate(STORE_REST_MS, SLOW_FAILURE_MS);
 
@@ -37,6 +38,7 @@ export class RateLimitStore implements ThrottlerStorage, OnApplicationShutdown {
     @Inject(rateLimitConfig.KEY) settings: ConfigType<typeof rateLimitConfig>,
     private readonly metrics: MetricsService,
   ) {
+    this.sharedKeyPrefix = settings.redisKeyPrefix;
     if (settings.redisUrl) {
       this.redis = new Redis(settings.redisUrl, {
         // Fail fast while disconnected instead of queueing requests behind a dead store.
@@ -61,7 +63,7 @@ export class RateLimitStore implements ThrottlerStorage, OnApplicationShutdown {
     const shared = this.shared;
     if (shared) {
       const record = await this.gate.attempt(
-        () => shared.increment(key, ttl, limit, blockDuration, throttlerName),
+        () => shared.increment(`${this.sharedKeyPrefix}:${key}`, ttl, limit, blockDuration, throttlerName),
         (error) => this.logStoreError(error as Error),
       );
       if (record) return record;

@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     start(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf')]);
     await until('redis', () => redisAnswers(portRedis), 15_000);
 
-    const instanceEnv = (port: number): Record<string, string> => ({
+    const instanceEnv = (port: number, overrides: Record<string, string>): Record<string, string> => ({
       NODE_ENV: 'production',
       PORT: String(port),
       CLIENT_ID: CLIENT.clientId,
@@ -112,9 +112,10 @@ async function main(): Promise<void> {
       SHUTDOWN_GRACE_MS: '5000',
       LOG_LEVEL: 'warn',
       ACCESS_LOG: 'off',
+      ...overrides,
     });
-    const startInstance = async (port: number): Promise<ServiceProcess> => {
-      const instance = spawnService(instanceEnv(port));
+    const startInstance = async (port: number, overrides: Record<string, string> = {}): Promise<ServiceProcess> => {
+      const instance = spawnService(instanceEnv(port, overrides));
       children.push(instance.child);
       await waitUntilReady(`http://127.0.0.1:${port}`, 15_000).catch((error: Error) => {
         throw new Error(`${error.message}; its output:\n${instance.output()}`);
@@ -168,7 +169,18 @@ async function main(): Promise<void> {
     const allowed = statuses.filter((status) => status !== 429).length;
     record('rate limit shared across instances', allowed === RATE_LIMIT && statuses[RATE_LIMIT] === 429, `${allowed} allowed of ${RATE_LIMIT + 1}, then ${statuses[RATE_LIMIT]}`);
 
-    // 4. Rolling restart under a bounded load of refreshes: no request may fail.
+    // 4. Another deployment (its own ENCRYPTION_SECRET, say staging) on the same Redis keeps its own budget.
+    const portOther = await freePort();
+    const other = await startInstance(portOther, { ENCRYPTION_SECRET: 'another-deployment-encryption-secret-0123' });
+    const otherAnswer = await fetch(`http://127.0.0.1:${portOther}/refresh`, {
+      ...form({ refresh_token: 'not-a-sealed-token' }),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Forwarded-For': limitedIp },
+    });
+    other.child.kill('SIGTERM');
+    await other.exited;
+    record('another deployment on the same Redis counts apart', otherAnswer.status === 400, `the limited client's first call there answered ${otherAnswer.status}`);
+
+    // 5. Rolling restart under a bounded load of refreshes: no request may fail.
     let running = true;
     let ok = 0;
     const failures: string[] = [];
