@@ -67,8 +67,10 @@ describe('docker-compose.yml', () => {
     }
     expect(env.ENCRYPTION_SECRET_FILE).toBe('/run/secrets/encryption_secret');
     expect(env.CLIENT_SECRET_FILE).toBe('/run/secrets/client_secret');
-    expect(first.secrets).toEqual(['client_secret', 'encryption_secret']);
-    expect(Object.keys(compose.secrets).sort()).toEqual(['client_secret', 'encryption_secret']);
+    // A rotation needs the retired secret on both instances too.
+    expect(env.ENCRYPTION_SECRET_PREVIOUS_FILE).toBe('/run/secrets/encryption_secret_previous');
+    expect(first.secrets).toEqual(['client_secret', 'encryption_secret', 'encryption_secret_previous']);
+    expect(Object.keys(compose.secrets).sort()).toEqual(['client_secret', 'encryption_secret', 'encryption_secret_previous']);
   });
 
   it('trusts X-Forwarded-* from the network nginx reaches the instances on, and no further', () => {
