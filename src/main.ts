@@ -33,8 +33,9 @@ async function bootstrap(): Promise<void> {
   });
   configureApplication(app);
   const logger = app.get(Logger);
+  await listen(app, settings.port);
+  // After listening: a start that fails there must not first invite anyone to open its address.
   [...configurationWarnings(env), ...defaults.warnings].forEach((warning) => logger.warn(warning, 'Bootstrap'));
-  await app.listen(settings.port);
   logger.log(`Listening on port ${(app.getHttpServer().address() as AddressInfo).port}`, 'Bootstrap');
 
   // Our own handling, not enableShutdownHooks(): that re-raises the signal and the process
@@ -49,6 +50,18 @@ async function bootstrap(): Promise<void> {
     process.exit(0);
   };
   onStopSignal((signal) => void stop(signal));
+}
+
+/** Listens on `port`; a port that cannot be had is the operator's to fix, so it is told as configuration. */
+async function listen(app: NestExpressApplication, port: number): Promise<void> {
+  try {
+    await app.listen(port);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new ConfigurationError([`PORT ${port} is already in use by another program: stop it, or set PORT to a free port`]);
+    if (code === 'EACCES') throw new ConfigurationError([`PORT ${port} needs privileges this process does not have: use a port above 1023`]);
+    throw error;
+  }
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { assertBuilt, spawnService, waitForOutput } from './support/service-process';
 
 const SECRET = 'startup-test-encryption-secret-0123456789';
@@ -24,6 +26,21 @@ describe('Starting the compiled service (node dist/main.js)', () => {
     expect(output).toContain('SPOTIFY_ACCOUNTS_URL must be an absolute http(s) URL');
     expect(output).toContain('UPSTREAM_TIMEOUT_MS must be a whole number');
     expect(output).not.toContain('    at '); // no stack trace
+  });
+
+  it('exits 1 with one line when PORT is taken, before inviting anyone to open it', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '0.0.0.0', resolve));
+    try {
+      const port = (holder.address() as AddressInfo).port;
+      const service = spawnService({ PORT: String(port), ENCRYPTION_SECRET: SECRET });
+      expect(await service.exited).toBe(1);
+      expect(service.output()).toContain(`PORT ${port} is already in use by another program: stop it, or set PORT to a free port`);
+      expect(service.output()).not.toContain('OFFLINE DEMO');
+      expect(service.output()).not.toContain('    at ');
+    } finally {
+      holder.close();
+    }
   });
 
   it('refuses to start in production without Spotify credentials or a secret', async () => {

@@ -26,9 +26,11 @@ const REFRESH_ROUTES = ['refresh', 'api/refresh_token'];
 export const TOKEN_ROUTES = [...SWAP_ROUTES, ...REFRESH_ROUTES];
 
 /** What any call through Spotify can end in, besides the route's own refusals. */
+const CREDENTIALS_REFUSED = "Spotify refused this service's client credentials, a configuration fault (Spotify's status: 400 for a wrong id or secret, 401 for none)";
 const UPSTREAM_ERRORS: ErrorCase[] = [
   [400, 'invalid_grant', "Spotify refused the grant (Spotify's own error and description)"],
-  [401, 'invalid_client', 'Spotify refused this service\'s client credentials (a configuration fault)'],
+  [400, 'invalid_client', CREDENTIALS_REFUSED],
+  [401, 'invalid_client', CREDENTIALS_REFUSED],
   ...SPOTIFY_UNAVAILABLE,
   SLOW_DOWN,
   [500, 'server_error', 'An unexpected fault (logged, never detailed)'],
