@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # Spotify Token Swap: docker build -t spotify-token-swap .
-# Pin NODE_IMAGE to a digest (node:20-bookworm-slim@sha256:...) for reproducible builds.
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 (LTS): .ci/run runs the whole suite on it as well as on the development machines' Node 20.
+# Pin NODE_IMAGE to a digest (node:24-bookworm-slim@sha256:...) for reproducible builds.
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # Build stage: dev dependencies (Nest CLI, TypeScript) compile src/ to dist/ and stay here.
 FROM ${NODE_IMAGE} AS build
