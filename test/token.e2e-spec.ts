@@ -1,13 +1,20 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { AddressInfo, connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
+import { createSelfSignedCert } from '../src/emulator/self-signed-cert';
 import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
 import { EmulatorFault } from '../src/emulator/emulator.types';
 import { MOBILE_CALLBACK, OTHER_MOBILE_CALLBACK, startEmulator, tokenRequests } from './support/emulator';
 import { freePort } from './support/free-port';
 import { LogCapture } from './support/log-capture';
 import { rawExchange } from './support/raw-http';
-import { serviceEnvironment, startTestApp, TEST_CLIENT, TestApp } from './support/test-app';
+import { listeningUrl, productionEnvironment, swapFreshCode } from './support/production-service';
+import { spawnService } from './support/service-process';
+import { serviceEnvironment, startTestApp, TEST_CLIENT, TEST_SECRET, TestApp } from './support/test-app';
 import { expectNoStore } from './support/no-store';
 import { flipByte } from './support/sealed-text';
 import { until } from './support/until';
@@ -276,6 +283,47 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
         expect(tokenRequests(emulator)).toHaveLength(1);
       } finally {
         await isolated.close();
+      }
+    });
+
+    it('a connection lost in the TLS hand-shake, before the request was written, is retried on a new one', async () => {
+      const cert = createSelfSignedCert();
+      const dir = mkdtempSync(join(tmpdir(), 'handshake-reset-'));
+      writeFileSync(join(dir, 'ca.pem'), cert.cert);
+      const tlsEmulator = await startEmulator({ tls: cert });
+      // In front of it: the first connection is reset as the client's hello arrives, later ones pass through.
+      let connections = 0;
+      const relay = createServer((socket) => {
+        connections += 1;
+        if (connections === 1) {
+          socket.once('data', () => socket.resetAndDestroy());
+          return;
+        }
+        const upstream = connect(Number(new URL(tlsEmulator.url).port), '127.0.0.1');
+        socket.pipe(upstream).pipe(socket);
+        upstream.on('error', () => socket.destroy());
+        socket.on('error', () => upstream.destroy());
+      });
+      await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+      // Its own process: Node reads NODE_EXTRA_CA_CERTS only as it starts.
+      const service = spawnService({
+        ...productionEnvironment(`https://127.0.0.1:${(relay.address() as AddressInfo).port}`, {
+          CLIENT_SECRET: TEST_CLIENT.clientSecret,
+          ENCRYPTION_SECRET: TEST_SECRET,
+        }),
+        NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'),
+      });
+      try {
+        const response = await swapFreshCode(await listeningUrl(service), tlsEmulator);
+        expect(response.status).toBe(200);
+        expect(connections).toBe(2);
+        expect(tokenRequests(tlsEmulator)).toHaveLength(1);
+      } finally {
+        service.child.kill('SIGTERM');
+        await service.exited;
+        relay.close();
+        await tlsEmulator.stop();
+        rmSync(dir, { recursive: true, force: true });
       }
     });
 

@@ -90,6 +90,8 @@ export function createKeepAliveAdapter(options: KeepAliveAdapterOptions): KeepAl
       let status = 0;
       let headers: IncomingHttpHeaders = {};
       let answerStarted = false;
+      /** undici wrote the request onto a socket: before that (a connect or TLS hand-shake that failed) nothing left. */
+      let written = false;
       let reusedSocket = false;
       const chunks: Buffer[] = [];
       let received = 0;
@@ -123,6 +125,7 @@ export function createKeepAliveAdapter(options: KeepAliveAdapterOptions): KeepAl
         {
           onRequestStart(started) {
             controller = started;
+            written = true;
             reusedSocket = carriers.get(call)?.startRequest() ?? false;
             // Aborted while queued for a free socket: never send it.
             if (settled) started.abort(new CanceledError(undefined, config));
@@ -156,10 +159,11 @@ export function createKeepAliveAdapter(options: KeepAliveAdapterOptions): KeepAl
             settle(() => resolve(answer));
           },
           onResponseError(_controller, error: NodeJS.ErrnoException) {
-            // A reused socket that died before a byte of the answer: typically the upstream closed
-            // it while idle just as we wrote, so the request never reached it and one retry on
-            // another socket is invisible to the user.
-            if (retryLostConnection && reusedSocket && !answerStarted && CONNECTION_LOST_CODES.has(error.code ?? '')) {
+            // A connection lost before the request was written, or a reused socket that died before
+            // a byte of the answer (typically the upstream closed it while idle just as we wrote):
+            // the request never reached the upstream, so one retry on another socket is invisible
+            // to the user.
+            if (retryLostConnection && (!written || reusedSocket) && !answerStarted && CONNECTION_LOST_CODES.has(error.code ?? '')) {
               settle(() => resolve(send(config, url, false)));
               return;
             }
