@@ -26,8 +26,14 @@ describe('Dockerfile', () => {
     expect(IMAGE_NODE_MAJOR).toMatch(/^\d+$/);
     expect(stages.length).toBeGreaterThanOrEqual(2);
     const [image, as, name] = argumentsOf(runtime[0]);
-    expect(image).toMatch(new RegExp(`^node:${IMAGE_NODE_MAJOR}[-.\\w]*$`));
+    // The major exactly (not 240), any variant, and a digest pin as the Dockerfile suggests.
+    expect(image).toMatch(new RegExp(`^node:${IMAGE_NODE_MAJOR}(?![0-9])[-.\\w]*(@sha256:[0-9a-f]{64})?$`));
     expect([as.toUpperCase(), name]).toEqual(['AS', 'runtime']);
+  });
+
+  it('lets engines reach that major and no further, so Heroku installs the tested Node too', () => {
+    const { engines } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
+    expect(engines.node).toMatch(new RegExp(`<${Number(IMAGE_NODE_MAJOR) + 1}$`));
   });
 
   it('compiles with dev dependencies in the build stage only', () => {

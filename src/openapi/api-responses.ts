@@ -17,7 +17,12 @@ export const NO_STORE_HEADER_DOCS = {
   'X-Request-Id': { description: 'The caller\'s sane X-Request-Id, or a generated one', schema: { type: 'string' } },
 } as const;
 
-const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'string', example: '30' } } };
+const RETRY_AFTER = {
+  'Retry-After': {
+    description: "When to retry: seconds (`slow_down`), or Spotify's own value, seconds or an HTTP date (`temporarily_unavailable`)",
+    schema: { type: 'string', example: '30' },
+  },
+};
 
 /** One documented error status: which OAuth codes it carries and why. */
 export type ErrorCase = [status: number, codes: string, why: string];

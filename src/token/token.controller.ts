@@ -25,8 +25,8 @@ const SWAP_ROUTES = ['swap', 'api/token'];
 const REFRESH_ROUTES = ['refresh', 'api/refresh_token'];
 export const TOKEN_ROUTES = [...SWAP_ROUTES, ...REFRESH_ROUTES];
 
-/** What any call through Spotify can end in, besides the route's own refusals. */
 const CREDENTIALS_REFUSED = "Spotify refused this service's client credentials, a configuration fault (Spotify's status: 400 for a wrong id or secret, 401 for none)";
+/** What any call through Spotify can end in, besides the route's own refusals. */
 const UPSTREAM_ERRORS: ErrorCase[] = [
   [400, 'invalid_grant', "Spotify refused the grant (Spotify's own error and description)"],
   [400, 'invalid_client', CREDENTIALS_REFUSED],
