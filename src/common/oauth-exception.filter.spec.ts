@@ -28,10 +28,11 @@ describe('toOAuthError', () => {
     expect(error.status).toBe(status);
   });
 
-  it('keeps the detail of a bug for the log, never for the body', () => {
+  it('keeps the detail of a bug, with where it was thrown, for the log, never for the body', () => {
     const error = toOAuthError(new TypeError('secret internals'));
-    expect(error.detail).toContain('secret internals');
+    expect(error.detail).toMatch(/^TypeError: secret internals\n\s+at .*oauth-exception\.filter\.spec\.ts:\d+/);
     expect(JSON.stringify(error.toBody())).not.toContain('secret internals');
+    expect(JSON.stringify(error.toBody())).not.toContain('.spec.ts');
   });
 });
 

@@ -70,7 +70,8 @@ export function toOAuthError(exception: unknown): OAuthError {
       return new RefusedRequestError(status, exception.message);
     }
   }
-  return new ServerError(exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception));
+  // A bug: the log gets its stack (file and line), so it can be found from one line.
+  return new ServerError(exception instanceof Error ? (exception.stack ?? `${exception.name}: ${exception.message}`) : String(exception));
 }
 
 /**
