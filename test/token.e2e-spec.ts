@@ -11,6 +11,7 @@ import { EmulatorFault } from '../src/emulator/emulator.types';
 import { MOBILE_CALLBACK, OTHER_MOBILE_CALLBACK, startEmulator, tokenRequests } from './support/emulator';
 import { freePort } from './support/free-port';
 import { LogCapture } from './support/log-capture';
+import { counterValues } from './support/metrics';
 import { rawExchange } from './support/raw-http';
 import { listeningUrl, productionEnvironment, swapFreshCode } from './support/production-service';
 import { spawnService } from './support/service-process';
@@ -515,7 +516,7 @@ describe('Rotating ENCRYPTION_SECRET logs nobody out', () => {
 });
 
 describe('a wrong CLIENT_SECRET', () => {
-  it('passes Spotify\'s invalid_client on to the caller and warns the operator once, without the secret', async () => {
+  it('passes Spotify\'s invalid_client on to the caller, counts it for an alert and warns the operator once, without the secret', async () => {
     const emulator = await startEmulator();
     const logs = new LogCapture();
     const wrongSecret = 'wrong-client-secret-value';
@@ -524,6 +525,7 @@ describe('a wrong CLIENT_SECRET', () => {
       const response = await request(service.url).post('/swap').type('form').send({ code: emulator.mintCode({ redirectUri: MOBILE_CALLBACK }) });
       expect(response.status).toBe(400);
       expect(response.body).toEqual({ error: 'invalid_client', error_description: 'Invalid client secret' });
+      expect(await counterValues(service.url, 'spotify_oauth_errors_total')).toEqual({ invalid_client: 1 });
       await until('the access line', () => logs.accessEntries.length > 0);
       const warnings = logs.entries.filter((entry) => entry.level === 40);
       expect(warnings).toEqual([

@@ -27,6 +27,12 @@ export const LABELLED_LOGIN_ERRORS = [
  * codes; `other` for any other code Spotify answered with.
  */
 export type BrowserLoginOutcome = 'ok' | 'refused' | 'other' | (typeof LABELLED_LOGIN_ERRORS)[number];
+/**
+ * Spotify's OAuth error codes that count under their own name in `spotify_oauth_errors_total`;
+ * any other is `other`. `invalid_grant` is the user's (a used or expired code, a revoked token);
+ * the rest point at this deployment (its client credentials, its redirect URI, its requests).
+ */
+export const LABELLED_SPOTIFY_ERRORS = ['invalid_grant', 'invalid_client', 'unauthorized_client', 'invalid_request', 'unsupported_grant_type', 'invalid_scope'] as const;
 /** Why a session request failed: no or bad cookie, revoked at Spotify, a CSRF check, Spotify failing. */
 export type SessionFailureReason = 'missing' | 'invalid' | 'expired' | 'revoked' | 'csrf_header' | 'csrf_origin' | 'upstream';
 
@@ -97,6 +103,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly spotifyOAuthErrors = new Counter({
+    name: 'spotify_oauth_errors_total',
+    help: "Spotify's OAuth error answers, by error code: invalid_grant is the user's; any other points at this deployment's configuration.",
+    labelNames: ['error'] as const,
+    registers: [this.registry],
+  });
+
   private readonly rateLimitStoreErrors = new Counter({
     name: 'rate_limit_store_errors_total',
     help: 'Rate-limit checks counted in memory by this instance because the shared store (Redis) failed them or was resting after a slow failure.',
@@ -115,6 +128,10 @@ export class MetricsService {
 
   observeUpstream(operation: UpstreamOperation, outcome: UpstreamOutcome, seconds: number): void {
     this.upstreamDuration.observe({ operation, outcome }, seconds);
+  }
+
+  countSpotifyOAuthError(code: string): void {
+    this.spotifyOAuthErrors.inc({ error: (LABELLED_SPOTIFY_ERRORS as readonly string[]).includes(code) ? code : 'other' });
   }
 
   countRefreshTokenOpen(key: RefreshTokenOpen): void {

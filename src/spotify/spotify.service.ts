@@ -69,6 +69,7 @@ export class SpotifyService implements OnApplicationShutdown {
       return tokens;
     } catch (error) {
       this.metrics.observeUpstream(operation, outcomeOf(error), (performance.now() - started) / 1000);
+      if (error instanceof SpotifyGrantError) this.metrics.countSpotifyOAuthError(error.error);
       throw error;
     }
   }
