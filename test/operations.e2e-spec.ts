@@ -85,6 +85,7 @@ describe('Running it like production', () => {
       await drained;
       await expect(request(service.url).get('/health')).rejects.toThrow(/ECONNREFUSED/);
       expect(logger.warn).not.toHaveBeenCalled();
+      expect(logger.log).toHaveBeenLastCalledWith('Shut down cleanly', 'Shutdown');
     });
 
     it('cuts requests still running when the grace period ends', async () => {
@@ -102,7 +103,8 @@ describe('Running it like production', () => {
       await drainAndClose(service.app, { shutdownDelayMs: 0, shutdownGraceMs: 500 }, logger);
       expect(Date.now() - started).toBeLessThan(3000);
       expect(await stuck).toBe('cut');
-      expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('Grace period over'), 'Shutdown');
+      expect(logger.warn).toHaveBeenCalledWith('Grace period over: cutting 1 connection(s) still serving a request', 'Shutdown');
+      expect(logger.log).toHaveBeenLastCalledWith('Shut down after cutting 1 connection(s) mid-request', 'Shutdown');
     });
   });
 
