@@ -457,6 +457,27 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       expect(JSON.parse(body)).toEqual({ error: 'invalid_request', error_description: description });
     });
 
+    it('a body announced over 16 KiB is refused at once, with the connection closed, however long the client would send', async () => {
+      const socket = connect(Number(new URL(service.url).port), '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.write('POST /swap HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000000000\r\n\r\ncode=');
+      // The client never stops sending: only the server can end this exchange (or, failing, the give-up timer).
+      const dribble = setInterval(() => socket.write('a'.repeat(1024)), 20);
+      const giveUp = setTimeout(() => socket.destroy(), 3_000);
+      try {
+        const chunks: Buffer[] = [];
+        for await (const chunk of socket) chunks.push(chunk as Buffer);
+        const [head, body] = Buffer.concat(chunks).toString('utf8').split('\r\n\r\n');
+        expect(head.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
+        expect(head).toContain('Connection: close');
+        expect(JSON.parse(body)).toEqual({ error: 'invalid_request', error_description: 'Request body is larger than 16kb' });
+      } finally {
+        clearInterval(dribble);
+        clearTimeout(giveUp);
+        socket.destroy();
+      }
+    });
+
     it('still serves normally after all of that', async () => {
       const sealed = await sealedRefreshToken();
       expect((await http().post('/refresh').type('form').send({ refresh_token: sealed })).status).toBe(200);

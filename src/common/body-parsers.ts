@@ -57,6 +57,13 @@ export function bodyParser(): RequestHandler {
     const headers = request.headers;
     const kind = PLAIN_TYPES.get(headers['content-type']?.toLowerCase() ?? '');
     const length = Number(headers['content-length']);
+    // A body announced over the limit is refused before a byte of it is read, and its connection
+    // closed: body-parser would first read (and drop) all of it, for as long as the client sends.
+    if (length > BODY_LIMIT_BYTES) {
+      response.setHeader('Connection', 'close');
+      done(bodyError('entity.too.large'));
+      return;
+    }
     if (
       kind === undefined ||
       headers['content-encoding'] !== undefined ||
