@@ -399,7 +399,9 @@ describe('Running it like production', () => {
         expect(server.keepAliveTimeout).toBe(75000);
         // A request has 15 s from its first byte; the idle time before it does not count. Node
         // checks every second (its default, 30 s, would let the deadline run to 45 s).
-        expect([server.requestTimeout, server.headersTimeout, server.connectionsCheckingInterval]).toEqual([15000, 15000, 1000]);
+        // @types/node knows connectionsCheckingInterval only as a createServer option.
+        const { connectionsCheckingInterval } = server as typeof server & { connectionsCheckingInterval: number };
+        expect([server.requestTimeout, server.headersTimeout, connectionsCheckingInterval]).toEqual([15000, 15000, 1000]);
         const agent = new http.Agent({ keepAlive: true });
         const keepAlive = await new Promise<string | undefined>((resolve, reject) =>
           http.get(`${service.url}/health`, { agent }, (response) => {
