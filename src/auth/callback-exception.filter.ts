@@ -3,18 +3,13 @@ import type { Request, Response } from 'express';
 import { NO_STORE_HEADERS } from '../common/no-store';
 import { AuthorizationRefusedError, OAuthError, StateMismatchError } from '../common/oauth.error';
 import { logOAuthError, OAuthExceptionFilter, toOAuthError } from '../common/oauth-exception.filter';
-import { BrowserLoginOutcome, LABELLED_LOGIN_ERRORS, MetricsService } from '../metrics/metrics.service';
+import { BrowserLoginOutcome, LABELLED_LOGIN_ERRORS, labelFor, MetricsService } from '../metrics/metrics.service';
 import { LandingPages } from './landing-pages';
 import { verifiedLoginStateOf } from './request.decorators';
 import { StateCookieService } from './state-cookie.service';
 
-function isLabelled(code: string): code is (typeof LABELLED_LOGIN_ERRORS)[number] {
-  return (LABELLED_LOGIN_ERRORS as readonly string[]).includes(code);
-}
-
 function outcomeOf(error: OAuthError): BrowserLoginOutcome {
-  if (error instanceof AuthorizationRefusedError) return 'refused';
-  return isLabelled(error.error) ? error.error : 'other';
+  return error instanceof AuthorizationRefusedError ? 'refused' : labelFor(LABELLED_LOGIN_ERRORS, error.error);
 }
 
 /**

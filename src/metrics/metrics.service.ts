@@ -33,6 +33,10 @@ export type BrowserLoginOutcome = 'ok' | 'refused' | 'other' | (typeof LABELLED_
  * the rest point at this deployment (its client credentials, its redirect URI, its requests).
  */
 export const LABELLED_SPOTIFY_ERRORS = ['invalid_grant', 'invalid_client', 'unauthorized_client', 'invalid_request', 'unsupported_grant_type', 'invalid_scope'] as const;
+/** `code` when it is one of `labels`, else `other`: a label from outside stays within a fixed set. */
+export function labelFor<T extends string>(labels: readonly T[], code: string): T | 'other' {
+  return (labels as readonly string[]).includes(code) ? (code as T) : 'other';
+}
 /** Why a session request failed: no or bad cookie, revoked at Spotify, a CSRF check, Spotify failing. */
 export type SessionFailureReason = 'missing' | 'invalid' | 'expired' | 'revoked' | 'csrf_header' | 'csrf_origin' | 'upstream';
 
@@ -131,7 +135,7 @@ export class MetricsService {
   }
 
   countSpotifyOAuthError(code: string): void {
-    this.spotifyOAuthErrors.inc({ error: (LABELLED_SPOTIFY_ERRORS as readonly string[]).includes(code) ? code : 'other' });
+    this.spotifyOAuthErrors.inc({ error: labelFor(LABELLED_SPOTIFY_ERRORS, code) });
   }
 
   countRefreshTokenOpen(key: RefreshTokenOpen): void {
