@@ -90,9 +90,12 @@ export function createKeepAliveAdapter(options: KeepAliveAdapterOptions): KeepAl
       let status = 0;
       let headers: IncomingHttpHeaders = {};
       let answerStarted = false;
-      /** undici wrote the request onto a socket: before that (a connect or TLS hand-shake that failed) nothing left. */
-      let written = false;
-      let reusedSocket = false;
+      /**
+       * The request was written onto a socket no earlier request used. Until it is written (a
+       * connect or TLS hand-shake that fails) nothing has left, and a reused socket may be one
+       * the upstream closed while idle: either way a lost connection is safe to retry.
+       */
+      let sentOnFreshSocket = false;
       const chunks: Buffer[] = [];
       let received = 0;
 
@@ -125,8 +128,7 @@ export function createKeepAliveAdapter(options: KeepAliveAdapterOptions): KeepAl
         {
           onRequestStart(started) {
             controller = started;
-            written = true;
-            reusedSocket = carriers.get(call)?.startRequest() ?? false;
+            sentOnFreshSocket = !(carriers.get(call)?.startRequest() ?? false);
             // Aborted while queued for a free socket: never send it.
             if (settled) started.abort(new CanceledError(undefined, config));
           },
@@ -159,11 +161,9 @@ export function createKeepAliveAdapter(options: KeepAliveAdapterOptions): KeepAl
             settle(() => resolve(answer));
           },
           onResponseError(_controller, error: NodeJS.ErrnoException) {
-            // A connection lost before the request was written, or a reused socket that died before
-            // a byte of the answer (typically the upstream closed it while idle just as we wrote):
-            // the request never reached the upstream, so one retry on another socket is invisible
-            // to the user.
-            if (retryLostConnection && (!written || reusedSocket) && !answerStarted && CONNECTION_LOST_CODES.has(error.code ?? '')) {
+            // Lost before a byte of the answer, and not after a write on a fresh socket: the request
+            // never reached the upstream, so one retry on another socket is invisible to the user.
+            if (retryLostConnection && !sentOnFreshSocket && !answerStarted && CONNECTION_LOST_CODES.has(error.code ?? '')) {
               settle(() => resolve(send(config, url, false)));
               return;
             }
