@@ -12,7 +12,7 @@ import { MOBILE_CALLBACK, OTHER_MOBILE_CALLBACK, startEmulator, tokenRequests } 
 import { freePort } from './support/free-port';
 import { LogCapture } from './support/log-capture';
 import { counterValues } from './support/metrics';
-import { rawExchange } from './support/raw-http';
+import { rawConnection, rawExchange, receivedUntilClose } from './support/raw-http';
 import { listeningUrl, productionEnvironment, swapFreshCode } from './support/production-service';
 import { spawnService } from './support/service-process';
 import { serviceEnvironment, startTestApp, TEST_CLIENT, TEST_SECRET, TestApp } from './support/test-app';
@@ -458,16 +458,13 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
     });
 
     it('a body announced over 16 KiB is refused at once, with the connection closed, however long the client would send', async () => {
-      const socket = connect(Number(new URL(service.url).port), '127.0.0.1');
-      socket.on('error', () => undefined);
+      const socket = rawConnection(service.url);
       socket.write('POST /swap HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000000000\r\n\r\ncode=');
       // The client never stops sending: only the server can end this exchange (or, failing, the give-up timer).
       const dribble = setInterval(() => socket.write('a'.repeat(1024)), 20);
       const giveUp = setTimeout(() => socket.destroy(), 3_000);
       try {
-        const chunks: Buffer[] = [];
-        for await (const chunk of socket) chunks.push(chunk as Buffer);
-        const [head, body] = Buffer.concat(chunks).toString('utf8').split('\r\n\r\n');
+        const [head, body] = (await receivedUntilClose(socket)).split('\r\n\r\n');
         expect(head.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
         expect(head).toContain('Connection: close');
         expect(JSON.parse(body)).toEqual({ error: 'invalid_request', error_description: 'Request body is larger than 16kb' });

@@ -125,8 +125,8 @@ async function main(): Promise<void> {
     const instances = { [portA]: await startInstance(portA), [portB]: await startInstance(portB) };
     await until('nginx', () => fetch(`${base}/health`).then((response) => response.ok, () => false), 15_000);
 
-    const call = (path: string, init: RequestInit = {}, ip = nextClientIp()) =>
-      fetch(`${base}${path}`, { redirect: 'manual', ...init, headers: { 'X-Forwarded-For': ip, ...(init.headers ?? {}) } });
+    const call = (path: string, init: RequestInit = {}, ip = nextClientIp(), origin = base) =>
+      fetch(`${origin}${path}`, { redirect: 'manual', ...init, headers: { 'X-Forwarded-For': ip, ...(init.headers ?? {}) } });
     const form = (body: Record<string, string>): RequestInit => ({
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -174,18 +174,13 @@ async function main(): Promise<void> {
     // Redis client still connects, would answer 400 anyway): the store's error counter says which.
     const portOther = await freePort();
     const other = await startInstance(portOther, { ENCRYPTION_SECRET: 'another-deployment-encryption-secret-0123' });
-    const localChecks = async () =>
-      Number(/^rate_limit_store_errors_total (\d+)$/m.exec(await (await fetch(`http://127.0.0.1:${portOther}/metrics`)).text())?.[1]);
+    const otherOrigin = `http://127.0.0.1:${portOther}`;
+    const localChecks = async () => Number(/^rate_limit_store_errors_total (\d+)$/m.exec(await (await fetch(`${otherOrigin}/metrics`)).text())?.[1]);
     let otherStatus = 0;
     let countedInRedis = false;
     for (let attempt = 0; attempt < 5 && !countedInRedis; attempt++) {
       const before = await localChecks();
-      otherStatus = (
-        await fetch(`http://127.0.0.1:${portOther}/refresh`, {
-          ...form({ refresh_token: 'not-a-sealed-token' }),
-          headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Forwarded-For': limitedIp },
-        })
-      ).status;
+      otherStatus = (await call('/refresh', form({ refresh_token: 'not-a-sealed-token' }), limitedIp, otherOrigin)).status;
       countedInRedis = (await localChecks()) === before;
     }
     other.child.kill('SIGTERM');
