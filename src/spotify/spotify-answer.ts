@@ -31,9 +31,12 @@ function isPlainDescription(text: unknown): text is string {
  */
 const MAX_EXPIRES_IN_S = 365 * 24 * 3600;
 
+/** Whole seconds written out, as `expires_in` may come and as `Retry-After` usually does. */
+const SECONDS_TEXT = /^\d{1,10}$/;
+
 /** Whole seconds as Spotify sends them (a JSON number), or as a string of digits; nothing `Number()` would bend into one. */
 function secondsOf(value: unknown): number | undefined {
-  const seconds = typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value;
+  const seconds = typeof value === 'string' && SECONDS_TEXT.test(value) ? Number(value) : value;
   return typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= 0 && seconds <= MAX_EXPIRES_IN_S ? seconds : undefined;
 }
 
@@ -78,7 +81,7 @@ function toTokens(body: unknown): SpotifyTokens {
  */
 function retryAfterOf(value: string | string[] | undefined): string | undefined {
   if (typeof value !== 'string') return undefined;
-  if (/^\d{1,10}$/.test(value)) return value;
+  if (SECONDS_TEXT.test(value)) return value;
   return /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(value) && !Number.isNaN(Date.parse(value)) ? value : undefined;
 }
 
