@@ -94,10 +94,14 @@ describe('No secret reaches a log line', () => {
     }
 
     // Access lines are written when a response finishes, which the client may see first.
-    await until('the last access line', () => logs.text().includes('"url":"/callback?code=[redacted]&state=[redacted]"'));
+    await until('the last access line', () => logs.text().includes('"url":"/callback?co%64e=[redacted]&st%61te=[redacted]"'));
     const text = logs.text();
     expect(logs.accessEntries.length).toBeGreaterThanOrEqual(8);
-    expect(text).toContain('"url":"/callback?code=[redacted]&state=[redacted]"');
+    // A failed callback's line names the code it landed with, never the values it came with.
+    expect(logs.accessEntries.filter((entry) => entry.req?.url.startsWith('/callback'))).toEqual([
+      expect.objectContaining({ req: expect.objectContaining({ url: '/callback?code=[redacted]&state=[redacted]' }), res: { statusCode: 302 } }),
+      expect.objectContaining({ req: expect.objectContaining({ url: '/callback?co%64e=[redacted]&st%61te=[redacted]' }), error: 'state_mismatch' }),
+    ]);
     const leaked = [...secrets].filter((secret) => text.includes(secret));
     expect(leaked).toEqual([]);
     expect(secrets.size).toBeGreaterThanOrEqual(17);

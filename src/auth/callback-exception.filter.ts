@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { NO_STORE_HEADERS } from '../common/no-store';
 import { AuthorizationRefusedError, OAuthError, StateMismatchError } from '../common/oauth.error';
 import { logOAuthError, OAuthExceptionFilter, toOAuthError } from '../common/oauth-exception.filter';
+import { noteAnsweredError } from '../logging/answered-error';
 import { BrowserLoginOutcome, LABELLED_LOGIN_ERRORS, labelFor, MetricsService } from '../metrics/metrics.service';
 import { LandingPages } from './landing-pages';
 import { verifiedLoginStateOf } from './request.decorators';
@@ -39,6 +40,7 @@ export class CallbackExceptionFilter implements ExceptionFilter {
     if (exception instanceof StateMismatchError) this.metrics.countStateFailure(exception.reason);
     this.metrics.countBrowserLogin(outcomeOf(error));
     logOAuthError(this.logger, error);
+    noteAnsweredError(response, error.error);
 
     this.stateCookie.clear(response, request.secure);
     // Only a verified state's return_to is trusted; a refused one lands on the first FINAL_URI.

@@ -11,6 +11,7 @@ import {
   ServerError,
 } from './oauth.error';
 import { BODY_LIMIT } from './body-limit';
+import { noteAnsweredError } from '../logging/answered-error';
 import { NO_STORE_HEADERS } from './no-store';
 
 /**
@@ -97,6 +98,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const error = toOAuthError(exception);
     logOAuthError(this.logger, error);
+    noteAnsweredError(response, error.error);
     if (response.headersSent) {
       response.destroy();
       return;

@@ -1,11 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import type { Request } from 'express';
+import type { ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream, LevelWithSilent } from 'pino';
 import type { Options } from 'pino-http';
 import { httpConfig } from '../config/http.config';
 import { routeTemplateOf } from '../metrics/route-template';
+import { answeredErrorOf } from './answered-error';
 import { REDACT_PATHS, REDACTED, redactUrl } from './redaction';
 
 /** Probes and scrapes every few seconds would drown the access log. */
@@ -21,6 +23,11 @@ function prettyTransport(production: boolean): Options['transport'] {
   }
 }
 
+function outcomeFields(request: Request, response: ServerResponse): { route: string; error?: string } {
+  const error = answeredErrorOf(response);
+  return error === undefined ? { route: routeTemplateOf(request) } : { route: routeTemplateOf(request), error };
+}
+
 function pinoHttpOptions(settings: ConfigType<typeof httpConfig>, toStream: boolean): Options {
   return {
     level: settings.logLevel as LevelWithSilent,
@@ -30,11 +37,12 @@ function pinoHttpOptions(settings: ConfigType<typeof httpConfig>, toStream: bool
     // add a second error line per 5xx, carrying a stack of its own making: its access line stays info.
     customLogLevel: () => 'info',
     customErrorMessage: () => 'request completed',
-    // The request is serialized when it arrives; which route answered is known only at the end.
-    customSuccessObject: (request, _response, value: object) => ({ ...value, route: routeTemplateOf(request as Request) }),
-    customErrorObject: (request, _response, _error, value: object) => {
+    // The request is serialized when it arrives; which route answered, and with which OAuth
+    // error, is known only at the end.
+    customSuccessObject: (request, response, value: object) => ({ ...value, ...outcomeFields(request as Request, response) }),
+    customErrorObject: (request, response, _error, value: object) => {
       const { err: _madeUp, ...line } = value as Record<string, unknown>;
-      return { ...line, route: routeTemplateOf(request as Request) };
+      return { ...line, ...outcomeFields(request as Request, response) };
     },
     // One small access line: no headers at all, so cookies and Authorization never get near it.
     serializers: {
