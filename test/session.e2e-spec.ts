@@ -626,6 +626,27 @@ describe('Session mode (BROWSER_MODE=session)', () => {
         await traced.close();
       }
     });
+
+    it('name an Origin they refused, so a page CORS_ORIGINS misses can be found', async () => {
+      const logs = new LogCapture();
+      const logged = await startTestApp(sessionEnvironment(emulator.url, { LOG_LEVEL: 'info' }), { logDestination: logs });
+      try {
+        const login = await loggedIn(logged);
+        const refused = await fetchToken(logged, login.jar, { 'X-Requested-With': 'fetch', Origin: 'https://www.app.example.com' });
+        expect(refused.status).toBe(403);
+        expect(await fetchToken(logged, login.jar, {}).then((response) => response.status)).toBe(403);
+
+        const warnings = logs.entries.filter((entry) => entry.level === 40);
+        expect(warnings).toEqual([
+          expect.objectContaining({
+            error: 'invalid_request',
+            detail: `Origin "https://www.app.example.com" is neither this service's own (${new URL(logged.url).origin}) nor one of CORS_ORIGINS`,
+          }),
+        ]);
+      } finally {
+        await logged.close();
+      }
+    });
   });
 
   describe('tokens mode (the default) is unchanged', () => {

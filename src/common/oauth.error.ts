@@ -205,7 +205,10 @@ const CROSS_SITE_DESCRIPTIONS: Record<CrossSiteRefusal, string> = {
  * names the page's origin, an origin this service trusts.
  */
 export class CrossSiteRequestError extends OAuthError {
-  constructor(readonly reason: CrossSiteRefusal) {
-    super(403, 'invalid_request', CROSS_SITE_DESCRIPTIONS[reason]);
+  constructor(
+    readonly reason: CrossSiteRefusal,
+    options?: OAuthErrorOptions,
+  ) {
+    super(403, 'invalid_request', CROSS_SITE_DESCRIPTIONS[reason], options);
   }
 }

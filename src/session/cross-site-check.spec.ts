@@ -1,4 +1,13 @@
-import { crossSiteRefusal, CrossSiteSignals, originOf } from './cross-site-check';
+import { crossSiteRefusal, CrossSiteSignals, originOf, originRefusalDetail } from './cross-site-check';
+
+const OWN = 'https://swap.example.com';
+const ALLOWED = ['https://app.example.com'];
+const signals = (overrides: Partial<CrossSiteSignals>): CrossSiteSignals => ({
+  requestedWith: 'fetch',
+  origin: undefined,
+  ownOrigin: OWN,
+  ...overrides,
+});
 
 describe('originOf', () => {
   it.each<[string, string | undefined, string | undefined]>([
@@ -16,15 +25,6 @@ describe('originOf', () => {
 });
 
 describe('crossSiteRefusal', () => {
-  const OWN = 'https://swap.example.com';
-  const ALLOWED = ['https://app.example.com'];
-  const signals = (overrides: Partial<CrossSiteSignals>): CrossSiteSignals => ({
-    requestedWith: 'fetch',
-    origin: undefined,
-    ownOrigin: OWN,
-    ...overrides,
-  });
-
   it.each<[string, Partial<CrossSiteSignals>, string | undefined]>([
     ['the header and no Origin (a same-origin GET)', {}, undefined],
     ['the header, even empty', { requestedWith: '' }, undefined],
@@ -40,5 +40,18 @@ describe('crossSiteRefusal', () => {
     ['an Origin when the request names no host', { origin: OWN, ownOrigin: undefined }, 'origin'],
   ])('%s → %s', (_case, overrides, refusal) => {
     expect(crossSiteRefusal(signals(overrides), ALLOWED)).toBe(refusal);
+  });
+});
+
+describe('originRefusalDetail', () => {
+  it('names the refused Origin and what it was compared with', () => {
+    expect(originRefusalDetail(signals({ origin: 'https://www.app.example.com' }))).toBe(
+      `Origin "https://www.app.example.com" is neither this service's own (${OWN}) nor one of CORS_ORIGINS`,
+    );
+  });
+
+  it('quotes a made-up Origin as one bounded JSON string', () => {
+    const detail = originRefusalDetail(signals({ origin: `"\n${'x'.repeat(1000)}`, ownOrigin: undefined }));
+    expect(detail).toMatch(/^Origin "\\"\\nx{198}" is neither this service's own \(no usable Host\) nor one of CORS_ORIGINS$/);
   });
 });

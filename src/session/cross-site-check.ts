@@ -34,3 +34,15 @@ export function crossSiteRefusal(signals: CrossSiteSignals, allowedOrigins: read
   if (origin === signals.ownOrigin || allowedOrigins.includes(origin)) return undefined;
   return 'origin';
 }
+
+/** Longest Origin quoted in a log line: a browser's is an origin, anything longer is made up. */
+const MAX_LOGGED_ORIGIN_LENGTH = 200;
+
+/**
+ * For the operator's log: which Origin was refused and what it was compared with. A page that
+ * CORS_ORIGINS misses (`www.`, a port, http for https) is otherwise a bare 403 to every user.
+ */
+export function originRefusalDetail(signals: CrossSiteSignals): string {
+  const origin = JSON.stringify((signals.origin ?? '').slice(0, MAX_LOGGED_ORIGIN_LENGTH));
+  return `Origin ${origin} is neither this service's own (${signals.ownOrigin ?? 'no usable Host'}) nor one of CORS_ORIGINS`;
+}

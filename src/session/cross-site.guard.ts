@@ -3,7 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import type { Request } from 'express';
 import { CrossSiteRequestError } from '../common/oauth.error';
 import { httpConfig } from '../config/http.config';
-import { crossSiteRefusal, originOf } from './cross-site-check';
+import { crossSiteRefusal, originOf, originRefusalDetail } from './cross-site-check';
 
 /**
  * CSRF defence of `/token` and `/logout`, which act on whatever cookie the browser holds:
@@ -16,14 +16,13 @@ export class CrossSiteGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request>();
-    const refusal = crossSiteRefusal(
-      {
-        requestedWith: request.headers['x-requested-with'],
-        origin: request.headers.origin,
-        ownOrigin: originOf(request.protocol, request.host),
-      },
-      this.settings.corsOrigins,
-    );
+    const signals = {
+      requestedWith: request.headers['x-requested-with'],
+      origin: request.headers.origin,
+      ownOrigin: originOf(request.protocol, request.host),
+    };
+    const refusal = crossSiteRefusal(signals, this.settings.corsOrigins);
+    if (refusal === 'origin') throw new CrossSiteRequestError(refusal, { detail: originRefusalDetail(signals) });
     if (refusal !== undefined) throw new CrossSiteRequestError(refusal);
     return true;
   }
