@@ -7,7 +7,7 @@ import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
 import { drainAndClose } from '../src/health/graceful-shutdown';
 import { ReadinessService } from '../src/health/readiness.service';
 import { MOBILE_CALLBACK, startEmulator, tokenRequests } from './support/emulator';
-import { startHungRedis } from './support/hung-redis';
+import { startFakeRedis } from './support/fake-redis';
 import { LogCapture } from './support/log-capture';
 import { serviceEnvironment, startTestApp, TestApp } from './support/test-app';
 import { until } from './support/until';
@@ -309,8 +309,38 @@ describe('Running it like production', () => {
       }
     });
 
+    it('logs when Redis goes away and again when it answers, once each', async () => {
+      const logs = new LogCapture();
+      let redis = await startFakeRedis('count');
+      const port = Number(new URL(redis.url).port);
+      const service = await startTestApp(serviceEnvironment(emulator.url, { LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '1000', REDIS_URL: redis.url }), {
+        logDestination: logs,
+      });
+      const storeLines = () => logs.entries.filter((entry) => String(entry.msg).startsWith('Rate-limit store'));
+      const countedInRedis = async () => {
+        const before = redis.evals();
+        return (await swap(service)).status === 200 && redis.evals() > before;
+      };
+      try {
+        await until('a check counted in Redis', countedInRedis);
+        await redis.close();
+        await until('the warning', async () => (await swap(service)).status === 200 && storeLines().length > 0);
+        expect((await swap(service)).status).toBe(200);
+        redis = await startFakeRedis('count', port);
+        await until('a check counted in Redis again', countedInRedis);
+        expect((await swap(service)).status).toBe(200);
+        expect(storeLines()).toEqual([
+          expect.objectContaining({ level: 40, msg: expect.stringContaining('unreachable, counting in this instance only') }),
+          expect.objectContaining({ level: 30, msg: 'Rate-limit store (Redis) answers again: counting across instances' }),
+        ]);
+      } finally {
+        await service.close();
+        await redis.close();
+      }
+    });
+
     it('stops asking a Redis that hangs for a while, instead of making every request wait for it', async () => {
-      const redis = await startHungRedis();
+      const redis = await startFakeRedis('hang');
       const service = await startTestApp(serviceEnvironment(emulator.url, { RATE_LIMIT_PER_MINUTE: '2', REDIS_URL: redis.url }));
       try {
         await redis.ready;

@@ -32,6 +32,11 @@ export class RateLimitStore implements ThrottlerStorage, OnApplicationShutdown {
   private readonly shared?: ThrottlerStorageRedisService;
   private readonly sharedKeyPrefix: string;
   private lastErrorLog = 0;
+  /**
+   * A failure was logged and no check has reached Redis since: the next one that does says so.
+   * Set only with a logged failure, so the two lines alternate even while Redis flaps.
+   */
+  private storeFailed = false;
   private readonly gate = new RestingGate(STORE_REST_MS, SLOW_FAILURE_MS);
 
   constructor(
@@ -66,7 +71,10 @@ export class RateLimitStore implements ThrottlerStorage, OnApplicationShutdown {
         () => shared.increment(`${this.sharedKeyPrefix}:${key}`, ttl, limit, blockDuration, throttlerName),
         (error) => this.logStoreError(error as Error),
       );
-      if (record) return record;
+      if (record) {
+        if (this.storeFailed) this.logStoreBack();
+        return record;
+      }
       this.metrics.countLocalRateLimitCheck();
     }
     return this.local.increment(key, ttl, limit, blockDuration, throttlerName);
@@ -82,6 +90,12 @@ export class RateLimitStore implements ThrottlerStorage, OnApplicationShutdown {
     const now = Date.now();
     if (now - this.lastErrorLog < ERROR_LOG_INTERVAL_MS) return;
     this.lastErrorLog = now;
+    this.storeFailed = true;
     this.logger.warn(`Rate-limit store (Redis) unreachable, counting in this instance only: ${error.message}`);
+  }
+
+  private logStoreBack(): void {
+    this.storeFailed = false;
+    this.logger.log('Rate-limit store (Redis) answers again: counting across instances');
   }
 }

@@ -22,12 +22,24 @@ function parseCommands(buffer: string): { commands: string[][]; rest: string } {
   return { commands, rest: buffer.slice(at) };
 }
 
+/** What the fake does with the rate-limit check (EVAL) and everything after it. */
+export type FakeRedisMode = 'hang' | 'count';
+
+export interface FakeRedis {
+  url: string;
+  /** The client's ready check has been answered. */
+  ready: Promise<void>;
+  evals(): number;
+  close(): Promise<void>;
+}
+
 /**
- * A Redis that answers the client's hand-shake (CLIENT SETINFO, then the INFO ready check) and
- * nothing after it: a Redis across a network partition that drops packets, where no reset ever
- * tells the client to give up.
+ * A Redis that answers the client's hand-shake (CLIENT SETINFO, then the INFO ready check), then:
+ * `hang`, nothing after it (a Redis across a network partition that drops packets, where no
+ * reset ever tells the client to give up); `count`, every rate-limit check with a first hit (a
+ * Redis that works). On `port` when given, so a client already pointed there can find it.
  */
-export async function startHungRedis(): Promise<{ url: string; ready: Promise<void>; evals(): number; close(): Promise<void> }> {
+export async function startFakeRedis(mode: FakeRedisMode, port = 0): Promise<FakeRedis> {
   let evals = 0;
   let answeredInfo: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (answeredInfo = resolve));
@@ -41,18 +53,22 @@ export async function startHungRedis(): Promise<{ url: string; ready: Promise<vo
       pending = rest;
       for (const [name] of commands.map((words) => words.map((word) => word.toLowerCase()))) {
         if (name === 'eval') evals += 1;
-        if (hung || !['client', 'info'].includes(name)) {
-          hung = true;
-        } else if (name === 'client') {
+        if (hung) continue;
+        if (name === 'client') {
           socket.write('+OK\r\n');
-        } else {
+        } else if (name === 'info') {
           const info = '# Server\r\nloading:0\r\n';
           socket.write(`$${info.length}\r\n${info}\r\n`, () => answeredInfo());
+        } else if (mode === 'count' && name === 'eval') {
+          // The throttler script's answer: total hits, ms to expiry, blocked, ms to unblock.
+          socket.write('*4\r\n:1\r\n:60000\r\n:0\r\n:-1\r\n');
+        } else {
+          hung = true;
         }
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`,
     ready,
