@@ -9,6 +9,7 @@ function unreadableProblem(path: string, reason: string): string {
 
 /** Loads `.env` (development convenience) into the environment; real variables win. */
 export function loadEnvFile(path = '.env'): void {
+  unreadable = undefined;
   if (!existsSync(path)) return;
   // Node's own error for a directory says only that the file's contents are not a string.
   if (statSync(path).isDirectory()) {
