@@ -69,11 +69,13 @@ describe('/openapi.json and /docs', () => {
   });
   afterAll(() => emulator.stop());
 
-  it.each([
-    ['on', 200],
-    ['off', 404],
-  ])('serves the description always, and the interactive page with API_DOCS=%s → %i', async (apiDocs, docsStatus) => {
-    const service = await startTestApp(serviceEnvironment(emulator.url, { API_DOCS: apiDocs }));
+  it.each<[string, number, Record<string, string>]>([
+    ['API_DOCS=on', 200, { API_DOCS: 'on' }],
+    ['API_DOCS=off', 404, { API_DOCS: 'off' }],
+    ['API_DOCS unset outside production', 200, { NODE_ENV: 'development' }],
+    ['API_DOCS unset in production', 404, { NODE_ENV: 'production' }],
+  ])('serves the description always, and the interactive page with %s → %i', async (_case, docsStatus, overrides) => {
+    const service = await startTestApp(serviceEnvironment(emulator.url, overrides));
     try {
       const description = await request(service.url).get('/openapi.json');
       expect(description.status).toBe(200);

@@ -364,7 +364,9 @@ describe('Running it like production', () => {
   describe('CORS on the token routes', () => {
     let service: TestApp;
     beforeAll(async () => {
-      service = await startTestApp(serviceEnvironment(emulator.url, { CORS_ORIGINS: `${APP_ORIGIN},https://other.example.com` }));
+      service = await startTestApp(
+        serviceEnvironment(emulator.url, { CORS_ORIGINS: `${APP_ORIGIN},https://other.example.com`, FINAL_URI: `${APP_ORIGIN}/done` }),
+      );
     });
     afterAll(() => service.close());
 
@@ -372,6 +374,8 @@ describe('Running it like production', () => {
       const response = await request(service.url).post('/refresh').set('Origin', APP_ORIGIN).type('form').send({ refresh_token: 'x' });
       expect(response.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
       expect(response.headers['access-control-allow-credentials']).toBeUndefined();
+      // A page reads these only when exposed: how long to wait after a 429, and the id to report.
+      expect(response.headers['access-control-expose-headers']).toBe('Retry-After,X-Request-Id');
       expect(response.headers.vary).toMatch(/Origin/);
     });
 
@@ -404,8 +408,13 @@ describe('Running it like production', () => {
       expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
     });
 
-    it('never answers CORS outside the token routes', async () => {
-      const response = await request(service.url).get('/health').set('Origin', APP_ORIGIN);
+    it.each([
+      ['/health', 200],
+      ['/login', 302],
+      ['/callback?code=x&state=y', 302],
+    ])('never answers CORS outside the token routes: %s', async (path, status) => {
+      const response = await request(service.url).get(path).set('Origin', APP_ORIGIN);
+      expect(response.status).toBe(status);
       expect(response.headers['access-control-allow-origin']).toBeUndefined();
     });
   });

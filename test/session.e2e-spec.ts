@@ -402,6 +402,8 @@ describe('Session mode (BROWSER_MODE=session)', () => {
         expect(response.status).toBe(status);
         expect(response.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
         expect(response.headers['access-control-allow-credentials']).toBe('true');
+        // A page reads these only when exposed: how long to wait after a 429, and the id to report.
+        expect(response.headers['access-control-expose-headers']).toBe('Retry-After,X-Request-Id');
         expect(response.headers.vary).toMatch(/\bOrigin\b/);
       }
     });

@@ -271,6 +271,22 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       expect(emulator.connectionsAccepted).toBe(1);
     });
 
+    it('opens no more than UPSTREAM_MAX_SOCKETS sockets to Spotify: further calls wait for a free one', async () => {
+      const capped = await startTestApp(serviceEnvironment(emulator.url, { UPSTREAM_MAX_SOCKETS: '1' }));
+      try {
+        const codes = [emulator.mintCode({ redirectUri: MOBILE_CALLBACK }), emulator.mintCode({ redirectUri: MOBILE_CALLBACK })];
+        // Slow enough that the calls overlap: without the cap the second would open a socket of its own.
+        emulator.injectFault({ kind: 'latency', ms: 300 }, 2);
+        emulator.resetCounters();
+        const responses = await Promise.all(codes.map((code) => request(capped.url).post('/swap').type('form').send({ code })));
+        expect(responses.map((response) => response.status)).toEqual([200, 200]);
+        expect(tokenRequests(emulator)).toHaveLength(2);
+        expect(emulator.connectionsAccepted).toBe(1);
+      } finally {
+        await capped.close();
+      }
+    });
+
     it('a connection lost on a fresh socket is not retried: a code Spotify may have spent is never sent twice', async () => {
       // Its own instance, so no warm pooled socket exists.
       const isolated = await startTestApp(serviceEnvironment(emulator.url));
