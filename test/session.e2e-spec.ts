@@ -307,6 +307,24 @@ describe('Session mode (BROWSER_MODE=session)', () => {
       expect((await fetchToken(service, login.jar)).status).toBe(200);
     });
 
+    it("Spotify refusing this service's own request (a wrong CLIENT_SECRET) → 502 upstream_error, never a 401 that reads as logged out; the cookie is kept", async () => {
+      emulator.accessTokenTtlSeconds = 30;
+      const login = await loggedIn(service);
+      // The same deployment after a deploy that broke its client secret.
+      const misconfigured = await startTestApp(sessionEnvironment(emulator.url, { CLIENT_SECRET: 'a-wrong-client-secret' }));
+      try {
+        const refused = await fetchToken(misconfigured, login.jar);
+        expect(refused.status).toBe(502);
+        expect(refused.body).toEqual({ error: 'upstream_error', error_description: "Spotify Accounts refused this service's request; the session is kept: retry later" });
+        expect(cookieLine(refused)).toBeUndefined();
+        expect(await counterValues(misconfigured.url, 'session_failures_total')).toEqual({ upstream: 1 });
+        expect(await counterValues(misconfigured.url, 'spotify_oauth_errors_total')).toEqual({ invalid_client: 1 });
+      } finally {
+        await misconfigured.close();
+      }
+      expect((await fetchToken(service, login.jar)).status).toBe(200);
+    });
+
     describe('a cookie this deployment did not seal → 401 invalid_token, never a 5xx, Spotify never called', () => {
       const sealedWith = (secret: string, clientId: string, purpose: string, plaintext: string) =>
         new Sealer(purpose, clientId, secret).seal(plaintext);

@@ -191,6 +191,20 @@ export class SessionRevokedError extends OAuthError {
   }
 }
 
+/**
+ * Session mode: Spotify refused a refresh for a reason of this deployment's (its client
+ * credentials, its request), not of the session's. The page can do nothing about it and the
+ * session is still good, so it is a 502 to retry later rather than Spotify's 400 or 401, which a
+ * page would take for a logged-out user.
+ */
+export class SessionRefreshRefusedError extends OAuthError {
+  constructor(refusal: SpotifyGrantError) {
+    super(502, 'upstream_error', "Spotify Accounts refused this service's request; the session is kept: retry later", {
+      detail: `Spotify answered ${refusal.status} ${refusal.error}: ${refusal.detail ?? refusal.description}`,
+    });
+  }
+}
+
 /** Which CSRF check a session request failed; a metric label, so a fixed set. */
 export type CrossSiteRefusal = 'header' | 'origin';
 

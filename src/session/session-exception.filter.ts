@@ -3,8 +3,8 @@ import type { Request, Response } from 'express';
 import {
   CrossSiteRequestError,
   InvalidTokenError,
+  SessionRefreshRefusedError,
   SessionRevokedError,
-  SpotifyGrantError,
   TemporarilyUnavailableError,
   UpstreamError,
   UpstreamTimeoutError,
@@ -13,7 +13,7 @@ import { OAuthExceptionFilter } from '../common/oauth-exception.filter';
 import { MetricsService, SessionFailureReason } from '../metrics/metrics.service';
 import { SessionCookieService } from './session-cookie.service';
 
-const UPSTREAM_FAILURES = [SpotifyGrantError, TemporarilyUnavailableError, UpstreamError, UpstreamTimeoutError];
+const UPSTREAM_FAILURES = [SessionRefreshRefusedError, TemporarilyUnavailableError, UpstreamError, UpstreamTimeoutError];
 
 function failureReasonOf(exception: unknown): SessionFailureReason | undefined {
   if (exception instanceof InvalidTokenError) return exception.reason;

@@ -50,9 +50,10 @@ export class SessionController {
   })
   @ApiOkResponse({ type: SessionTokenResponse, headers: { ...NO_STORE_HEADER_DOCS, ...SESSION_COOKIE_HEADER }, description: 'No refresh token, ever' })
   @ApiOAuthErrors(
-    [401, 'invalid_token', 'No session cookie, one that does not open, or a session SESSION_MAX_AGE_DAYS past its last refresh (the cookie is cleared)'],
+    [401, 'invalid_token', 'No session cookie, one that does not open (then cleared), or a session SESSION_MAX_AGE_DAYS past its last refresh (then cleared)'],
     [401, 'invalid_grant', 'Spotify revoked the session\'s refresh token; the cookie is cleared'],
     ...SPOTIFY_UNAVAILABLE,
+    [502, 'upstream_error', "Spotify refused this service's own request (its client credentials): the session is kept"],
     SLOW_DOWN,
   )
   @UseGuards(SessionGuard, RefreshRateLimitGuard)

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { SessionRevokedError, SpotifyGrantError } from '../common/oauth.error';
+import { SessionRefreshRefusedError, SessionRevokedError, SpotifyGrantError } from '../common/oauth.error';
 import { MetricsService } from '../metrics/metrics.service';
 import { SpotifyService } from '../spotify/spotify.service';
 import { RefreshCoalescer } from './refresh-coalescer';
@@ -39,8 +39,8 @@ export class SessionService {
 
   /**
    * An access token for the session the browser presented.
-   * @throws SessionRevokedError when Spotify refuses the refresh token; Spotify's other
-   * failures (502, 504, 429) as for `/refresh`.
+   * @throws SessionRevokedError when Spotify refuses the refresh token, SessionRefreshRefusedError
+   * when it refuses this service's request; Spotify's other failures (502, 504, 429) as for `/refresh`.
    */
   async accessToken(presented: PresentedSession): Promise<ServedToken> {
     const { value: session, sealedWithCurrentKey } = presented;
@@ -58,8 +58,9 @@ export class SessionService {
     try {
       return renewSession(session, await this.spotify.refreshAccessToken(session.refresh_token), this.clock.now());
     } catch (error) {
-      if (error instanceof SpotifyGrantError && error.error === 'invalid_grant') throw new SessionRevokedError(error.description);
-      throw error;
+      if (!(error instanceof SpotifyGrantError)) throw error;
+      if (error.error === 'invalid_grant') throw new SessionRevokedError(error.description);
+      throw new SessionRefreshRefusedError(error);
     }
   }
 }
