@@ -66,6 +66,7 @@ describe('validateEnvironment', () => {
     ['final URI with a fragment', { FINAL_URI: 'https://app.example.com/ok#tokens' }, 'FINAL_URI entry "https://app.example.com/ok#tokens" must be an absolute http(s) URL without a #fragment'],
     ['final URI with credentials, masked', { FINAL_URI: 'https://u:p4ssw0rd@app.example.com/ok' }, 'FINAL_URI entry "https://[credentials]@app.example.com/ok" must be an absolute http(s) URL without a #fragment or credentials'],
     ['redirect URI with credentials', { REDIRECT_URI: 'https://u:p@swap.example.com/callback' }, 'REDIRECT_URI must be an absolute http(s) URL without a #fragment or credentials'],
+    ['production calling Spotify over plain http', { ...VALID, NODE_ENV: 'production', SPOTIFY_ACCOUNTS_URL: 'http://accounts.spotify.com' }, 'SPOTIFY_ACCOUNTS_URL must be https when NODE_ENV=production'],
     ['accounts URL with credentials', { SPOTIFY_ACCOUNTS_URL: 'https://u:p@accounts.example.com' }, 'SPOTIFY_ACCOUNTS_URL must be an absolute http(s) URL without credentials'],
     ['a CORS origin with credentials, masked', { CORS_ORIGINS: 'https://u:p4ssw0rd@app.example.com' }, 'CORS_ORIGINS entry "https://[credentials]@app.example.com" must be an origin'],
     ['a callback URL with credentials but no host, masked', { CALLBACK_URL: 'myapp://u:p4ssw0rd@' }, 'CALLBACK_URL entry "myapp://[credentials]@" is not an absolute URI'],
@@ -90,6 +91,13 @@ describe('validateEnvironment', () => {
   ])('names the problem: %s', (_case, env, message) => {
     expect(problemsOf(env).join('\n')).toContain(message);
   });
+
+  it.each(['http://127.0.0.1:4000', 'http://localhost:4000', 'http://[::1]:4000', 'https://accounts.spotify.com'])(
+    'accepts SPOTIFY_ACCOUNTS_URL=%s in production: https, or http that stays on this machine',
+    (url) => {
+      expect(problemsOf({ ...VALID, NODE_ENV: 'production', SPOTIFY_ACCOUNTS_URL: url })).toEqual([]);
+    },
+  );
 
   it('names every problem at once in one message', () => {
     const attempt = () => validateEnvironment({ ENCRYPTION_SECRET: 'short', PORT: 'x', SPOTIFY_ACCOUNTS_URL: 'nope' });
@@ -135,6 +143,9 @@ describe('configurationWarnings', () => {
     ['plain http on a public host', { REDIRECT_URI: 'http://swap.example.com/callback' }, ['REDIRECT_URI uses plain http on swap.example.com']],
     ['TRUST_PROXY=true', { TRUST_PROXY: 'true' }, ['TRUST_PROXY=true trusts every X-Forwarded-For entry']],
     ['TRUST_PROXY as a hop count', { TRUST_PROXY: '2' }, []],
+    ['a plain-http page allowed the session', { BROWSER_MODE: 'session', CORS_ORIGINS: 'https://app.example.com,http://old.example.com' }, ['CORS_ORIGINS entry http://old.example.com is plain http']],
+    ['a loopback http page allowed the session', { BROWSER_MODE: 'session', CORS_ORIGINS: 'http://127.0.0.1:3000,http://localhost:3000' }, []],
+    ['a plain-http page allowed /refresh only (tokens mode)', { CORS_ORIGINS: 'http://old.example.com' }, []],
   ])('%s', (_case, env, expected) => {
     const warnings = configurationWarnings(validateEnvironment(env));
     expect(warnings).toHaveLength(expected.length);

@@ -259,6 +259,11 @@ function crossFieldProblems(env: EnvironmentVariables): string[] {
     // Its /authorize address is sent to browsers: credentials in it would go along.
     problems.push('SPOTIFY_ACCOUNTS_URL must be an absolute http(s) URL without credentials, e.g. https://accounts.spotify.com');
   }
+  if (production && env.SPOTIFY_ACCOUNTS_URL !== undefined && isHttpUrl(env.SPOTIFY_ACCOUNTS_URL) && !carriesSecretsSafely(env.SPOTIFY_ACCOUNTS_URL)) {
+    problems.push(
+      'SPOTIFY_ACCOUNTS_URL must be https when NODE_ENV=production (plain http only on a loopback address): every call to it carries the client secret and a refresh token',
+    );
+  }
   if (env.CLIENT_ID !== undefined && env.CLIENT_SECRET === undefined) {
     problems.push('CLIENT_SECRET is required when CLIENT_ID is set (find it in the Spotify developer dashboard)');
   }
@@ -356,10 +361,16 @@ function isLoopbackHost(hostname: string): boolean {
   return hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
+/** https, or plain http that never leaves the machine. */
+function carriesSecretsSafely(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'https:' || isLoopbackHost(hostname) || hostname === 'localhost';
+}
+
 /**
  * What a valid configuration still gets wrong, for start-up warnings: features turned off in
- * production, a REDIRECT_URI that Spotify will refuse or only this machine can reach, and a
- * TRUST_PROXY that lets clients name their own address.
+ * production, a REDIRECT_URI that Spotify will refuse or only this machine can reach, a session
+ * page served over plain http, and a TRUST_PROXY that lets clients name their own address.
  */
 export function configurationWarnings(env: EnvironmentVariables): string[] {
   const warnings: string[] = [];
@@ -390,6 +401,13 @@ export function configurationWarnings(env: EnvironmentVariables): string[] {
       // This service listens on plain http only: an https address means a proxy ends TLS in front of it.
       warnings.push(
         'REDIRECT_URI is https but TRUST_PROXY is off: requests from the TLS proxy look like plain http, so cookies lose Secure and their __Host- names and a same-origin POST /logout is refused. Set TRUST_PROXY to the proxy (e.g. 1 for one hop)',
+      );
+    }
+  }
+  if (env.BROWSER_MODE === 'session') {
+    for (const origin of parseList(env.CORS_ORIGINS).filter((entry) => isHttpUrl(entry) && !carriesSecretsSafely(entry))) {
+      warnings.push(
+        `CORS_ORIGINS entry ${origin} is plain http: in session mode its pages may read access tokens from /token, and so may anyone who can alter those pages on the way. Serve that page over https`,
       );
     }
   }
