@@ -180,6 +180,35 @@ describe('Running it like production', () => {
     });
   });
 
+  describe('metrics behind METRICS_TOKEN', () => {
+    const TOKEN = 'scrape-token-0123456789';
+    let guarded: TestApp;
+    beforeAll(async () => {
+      guarded = await startTestApp(serviceEnvironment(emulator.url, { METRICS_TOKEN: TOKEN }));
+    });
+    afterAll(() => guarded.close());
+
+    it('answers a scrape that brings the token as a bearer token', async () => {
+      const scrape = await request(guarded.url).get('/metrics').set('Authorization', `Bearer ${TOKEN}`);
+      expect(scrape.status).toBe(200);
+      expect(scrape.text).toMatch(/^# TYPE http_requests_total counter$/m);
+    });
+
+    it.each([
+      ['no Authorization', undefined],
+      ['another token', 'Bearer scrape-token-0123456780'],
+      ['the token as Basic credentials', `Basic ${TOKEN}`],
+      ['the token alone', TOKEN],
+    ])('refuses %s with 401 invalid_token and no counters', async (_case, authorization) => {
+      const call = request(guarded.url).get('/metrics');
+      const refused = await (authorization === undefined ? call : call.set('Authorization', authorization));
+      expect(refused.status).toBe(401);
+      expect(refused.body).toEqual({ error: 'invalid_token', error_description: 'METRICS_TOKEN is set on this server: send Authorization: Bearer <METRICS_TOKEN>' });
+      expect(refused.headers['www-authenticate']).toBe('Bearer realm="metrics"');
+      expect(refused.text).not.toMatch(/# TYPE/);
+    });
+  });
+
   describe('request ids and access logs', () => {
     it('echoes a sane X-Request-Id, replaces a bad one, and logs one access line per request', async () => {
       const logs = new LogCapture();

@@ -179,6 +179,15 @@ export class InvalidTokenError extends OAuthError {
   }
 }
 
+/** `/metrics` with `METRICS_TOKEN` set, asked without that token (RFC 6750's answer to a missing or wrong bearer token). */
+export class ScrapeUnauthorizedError extends OAuthError {
+  constructor() {
+    super(401, 'invalid_token', 'METRICS_TOKEN is set on this server: send Authorization: Bearer <METRICS_TOKEN>', {
+      headers: { 'WWW-Authenticate': 'Bearer realm="metrics"' },
+    });
+  }
+}
+
 /**
  * Spotify refused the session's refresh token (the user removed the app's access, or the token
  * was rotated elsewhere). 401 rather than Spotify's 400: to the page this means "log in again".

@@ -21,6 +21,8 @@ export type RawEnvironment = Record<string, string | undefined>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const MIN_SECRET_LENGTH = 32;
+/** A scrape token guards counters, not keys: long enough not to be guessed over HTTP. */
+const MIN_METRICS_TOKEN_LENGTH = 16;
 
 /** Unset and empty mean the same thing: operators often leave `NAME=` in a `.env` file. */
 const emptyAsUnset = () =>
@@ -155,6 +157,13 @@ export class EnvironmentVariables {
   @IsString()
   @emptyAsUnset()
   NEW_RELIC_LICENSE_KEY?: string;
+
+  @IsOptional()
+  @MinLength(MIN_METRICS_TOKEN_LENGTH, {
+    message: `METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters (generate one with: npm run -s generate-secret)`,
+  })
+  @emptyAsUnset()
+  METRICS_TOKEN?: string;
 
   @IsOptional()
   @IsIn(['on', 'off'], { message: 'API_DOCS must be on or off' })

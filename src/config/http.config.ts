@@ -22,6 +22,8 @@ export interface HttpSettings {
   corsOrigins: string[];
   /** Serve the interactive API page at /docs (/openapi.json is always served). */
   apiDocs: boolean;
+  /** When set, `/metrics` answers only `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
 }
 
 export function httpSettings(env: EnvironmentVariables): HttpSettings {
@@ -36,6 +38,7 @@ export function httpSettings(env: EnvironmentVariables): HttpSettings {
     shutdownGraceMs: shutdownGraceMs(env),
     corsOrigins: parseList(env.CORS_ORIGINS),
     apiDocs: (env.API_DOCS ?? (env.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
+    metricsToken: env.METRICS_TOKEN,
   };
 }
 

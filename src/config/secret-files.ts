@@ -12,6 +12,7 @@ export const SECRET_VARIABLES = [
   'ENCRYPTION_SECRET_PREVIOUS',
   'REDIS_URL',
   'NEW_RELIC_LICENSE_KEY',
+  'METRICS_TOKEN',
 ] as const;
 
 type SecretVariable = (typeof SECRET_VARIABLES)[number];

@@ -1,7 +1,8 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Res, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiRequestId } from '../openapi/api-responses';
+import { ApiOAuthErrors, ApiRequestId } from '../openapi/api-responses';
+import { MetricsTokenGuard } from './metrics-token.guard';
 import { MetricsService } from './metrics.service';
 
 @ApiTags('Operations')
@@ -15,6 +16,8 @@ export class MetricsController {
   @ApiOperation({ summary: 'Prometheus metrics' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text format 0.0.4', schema: { type: 'string' } })
+  @ApiOAuthErrors([401, 'invalid_token', 'METRICS_TOKEN is set and the request did not bring it as Authorization: Bearer'])
+  @UseGuards(MetricsTokenGuard)
   async scrape(@Res() response: Response): Promise<void> {
     response.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
   }
