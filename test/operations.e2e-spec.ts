@@ -2,13 +2,14 @@ import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { join } from 'node:path';
 import request from 'supertest';
+import { Sealer } from '../src/crypto/sealer';
 import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
 import { drainAndClose } from '../src/health/graceful-shutdown';
 import { ReadinessService } from '../src/health/readiness.service';
 import { MOBILE_CALLBACK, startEmulator, tokenRequests } from './support/emulator';
 import { startFakeRedis } from './support/fake-redis';
 import { LogCapture } from './support/log-capture';
-import { serviceEnvironment, startTestApp, TestApp } from './support/test-app';
+import { serviceEnvironment, startTestApp, TEST_CLIENT, TestApp } from './support/test-app';
 import { until } from './support/until';
 
 const APP_ORIGIN = 'https://app.example.com';
@@ -135,6 +136,8 @@ describe('Running it like production', () => {
     it('counts requests by route template and status, upstream outcomes and token opens', async () => {
       expect((await swap(service)).status).toBe(200);
       expect((await request(service.url).post('/refresh').type('form').send({ refresh_token: 'not-sealed' })).status).toBe(400);
+      const dropped = new Sealer('refresh-token', TEST_CLIENT.clientId, 'a-secret-dropped-from-encryption-secret-previous').seal('AQD-token');
+      expect((await request(service.url).post('/refresh').type('form').send({ refresh_token: dropped })).status).toBe(400);
       emulator.injectFault({ kind: 'status', status: 500 });
       expect((await swap(service)).status).toBe(502);
       await request(service.url).get('/no/such/path?code=secret-code');
@@ -144,12 +147,14 @@ describe('Running it like production', () => {
       expect(scrape.headers['content-type']).toMatch(/^text\/plain;.*version=0\.0\.4/);
       const text = scrape.text;
       expect(text).toMatch(/http_requests_total\{method="POST",route="\/swap",status="200"\} 1$/m);
-      expect(text).toMatch(/http_requests_total\{method="POST",route="\/refresh",status="400"\} 1$/m);
+      expect(text).toMatch(/http_requests_total\{method="POST",route="\/refresh",status="400"\} 2$/m);
       expect(text).toMatch(/http_requests_total\{method="GET",route="unmatched",status="404"\} 1$/m);
       expect(text).toMatch(/http_request_duration_seconds_bucket\{le="[\d.]+",method="POST",route="\/swap",status="200"\}/);
       expect(text).toMatch(/spotify_request_duration_seconds_count\{operation="exchange_code",outcome="ok"\} 1$/m);
       expect(text).toMatch(/spotify_request_duration_seconds_count\{operation="exchange_code",outcome="upstream_error"\} 1$/m);
       expect(text).toMatch(/refresh_token_opens_total\{key="failed"\} 1$/m);
+      // Same answer to the caller; to the operator, a sign a secret was dropped while in use.
+      expect(text).toMatch(/refresh_token_opens_total\{key="unknown_key"\} 1$/m);
       expect(text).toMatch(/process_cpu_user_seconds_total \d/);
       expect(text).not.toContain('secret-code');
       expect(text).not.toContain('/no/such/path');

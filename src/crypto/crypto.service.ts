@@ -47,6 +47,11 @@ export class CryptoService {
     return this.sealers[purpose].open(sealed);
   }
 
+  /** For metrics: sealed text that did not open names a key id no configured secret has. */
+  namesUnknownKey(purpose: SealPurpose, sealed: string): boolean {
+    return this.sealers[purpose].namesUnknownKey(sealed);
+  }
+
   /**
    * A sealed cookie's value as cookie-parser hands it over, opened and parsed. cookie-parser turns
    * a `j:`-prefixed value into an object: never one this service wrote, so `invalid`, like any

@@ -57,6 +57,20 @@ describe('Sealer', () => {
     expect(sealer(CURRENT).open(sealer(PREVIOUS).seal(TOKEN))).toBeUndefined();
   });
 
+  it.each<[string, () => string, boolean]>([
+    ['a secret no longer listed', () => sealer('retired-secret-retired-secret-retired-secret').seal(TOKEN), true],
+    ['another deployment', () => sealer(OTHER).seal(TOKEN), true],
+    ['a tampered token of the current secret', () => flipByte(sealer().seal(TOKEN), 30), false],
+    ['a listed previous secret\'s token for another Spotify app', () => sealer(PREVIOUS, [], 'refresh-token', 'other-client').seal(TOKEN), false],
+    ['text that is not sealed at all', () => 'not-sealed', false],
+    ['a token in another format version', () => flipByte(sealer(OTHER).seal(TOKEN), 0), false],
+  ])('says whether a token that does not open names a key it does not hold: %s → %s', (_case, seal, unknown) => {
+    const sealed = seal();
+    const rotating = sealer(CURRENT, [PREVIOUS]);
+    expect(rotating.open(sealed)).toBeUndefined();
+    expect(rotating.namesUnknownKey(sealed)).toBe(unknown);
+  });
+
   it('refuses another deployment (other secret) and another Spotify app (other client id)', () => {
     expect(sealer().open(sealer(OTHER).seal(TOKEN))).toBeUndefined();
     expect(sealer().open(sealer(CURRENT, [], 'refresh-token', 'other-client').seal(TOKEN))).toBeUndefined();

@@ -28,6 +28,16 @@ function freshIv(): Buffer {
   return ivPool.subarray(ivOffset - IV_LENGTH, ivOffset);
 }
 
+/** The bytes of sealed text of this format, or `undefined` for anything this service never wrote. */
+function wellFormed(sealed: string): Buffer | undefined {
+  if (sealed.length > MAX_SEALED_TEXT_LENGTH || !BASE64URL.test(sealed)) return undefined;
+  const bytes = Buffer.from(sealed, 'base64url');
+  if (bytes.length < MIN_SEALED_LENGTH || bytes.readUInt8(0) !== FORMAT_VERSION) return undefined;
+  // The decoder ignores a stray last character and the unused bits of the final one: only the
+  // exact text this service wrote opens, so a sealed value has one spelling.
+  return bytes.toString('base64url') === sealed ? bytes : undefined;
+}
+
 interface SealingKey {
   id: Buffer;
   key: Buffer;
@@ -88,13 +98,8 @@ export class Sealer {
    * Callers answer every one of those the same way, so nothing here says which it was.
    */
   open(sealed: string): Opened | undefined {
-    if (sealed.length > MAX_SEALED_TEXT_LENGTH || !BASE64URL.test(sealed)) return undefined;
-    const bytes = Buffer.from(sealed, 'base64url');
-    if (bytes.length < MIN_SEALED_LENGTH || bytes.readUInt8(0) !== FORMAT_VERSION) return undefined;
-    // The decoder ignores a stray last character and the unused bits of the final one: only the
-    // exact text this service wrote opens, so a sealed value has one spelling.
-    if (bytes.toString('base64url') !== sealed) return undefined;
-
+    const bytes = wellFormed(sealed);
+    if (bytes === undefined) return undefined;
     const header = bytes.subarray(0, HEADER_LENGTH);
     const keyId = header.subarray(VERSION_LENGTH);
     const candidates = this.all.filter((candidate) => candidate.id.equals(keyId));
@@ -106,6 +111,16 @@ export class Sealer {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Whether sealed text that did not open is well-formed but names a key this sealer does not
+   * hold: for operators only (a secret dropped while its tokens are still in use), never for the
+   * caller's answer. Anyone can write any key id, so it is a hint, not proof.
+   */
+  namesUnknownKey(sealed: string): boolean {
+    const keyId = wellFormed(sealed)?.subarray(VERSION_LENGTH, HEADER_LENGTH);
+    return keyId !== undefined && !this.all.some((candidate) => candidate.id.equals(keyId));
   }
 
   private decrypt(key: Buffer, header: Buffer, bytes: Buffer): string | undefined {

@@ -5,8 +5,12 @@ import type { StateFailureReason } from '../common/oauth.error';
 /** How one call to Spotify ended; the label operators alert on. */
 export type UpstreamOutcome = 'ok' | 'oauth_error' | 'rate_limited' | 'upstream_error' | 'timeout';
 export type UpstreamOperation = 'exchange_code' | 'refresh_token';
-/** Which key opened a refresh token: `previous` means a retired secret is still in use. */
-export type RefreshTokenOpen = 'current' | 'previous' | 'failed';
+/**
+ * Which key opened a refresh token: `previous` means a retired secret is still in use;
+ * `unknown_key`, none did and the token names a key no configured secret has (a secret dropped
+ * too early, or another deployment's token); `failed`, anything else that did not open.
+ */
+export type RefreshTokenOpen = 'current' | 'previous' | 'unknown_key' | 'failed';
 /** Where a session's `/token` answer came from: the cookie as it was, or a refresh with Spotify. */
 export type SessionTokenSource = 'cache' | 'refreshed';
 /** Error codes a landing page can get that count under their own name in `browser_logins_total`. */
@@ -74,7 +78,7 @@ export class MetricsService {
 
   private readonly refreshTokenOpens = new Counter({
     name: 'refresh_token_opens_total',
-    help: 'Sealed refresh tokens presented, by the key that opened them (failed: none did).',
+    help: 'Sealed refresh tokens presented, by the key that opened them (unknown_key: none, and the token names a key no configured secret has; failed: none, for any other reason).',
     labelNames: ['key'] as const,
     registers: [this.registry],
   });

@@ -27,10 +27,11 @@ export class TokenService {
 
   async refresh(request: RefreshRequestDto): Promise<SpotifyTokens> {
     const opened = this.crypto.open('refresh-token', request.refresh_token);
-    this.metrics.countRefreshTokenOpen(opened ? (opened.sealedWithCurrentKey ? 'current' : 'previous') : 'failed');
     if (!opened) {
+      this.metrics.countRefreshTokenOpen(this.crypto.namesUnknownKey('refresh-token', request.refresh_token) ? 'unknown_key' : 'failed');
       throw new InvalidGrantError();
     }
+    this.metrics.countRefreshTokenOpen(opened.sealedWithCurrentKey ? 'current' : 'previous');
     const tokens = await this.spotify.refreshAccessToken(opened.value);
     // Without a rotated token from Spotify, the caller's own token goes back resealed under the
     // current secret: that is how clients migrate off a secret being retired.
