@@ -9,6 +9,7 @@ import { ReadinessService } from '../src/health/readiness.service';
 import { MOBILE_CALLBACK, startEmulator, tokenRequests } from './support/emulator';
 import { startFakeRedis } from './support/fake-redis';
 import { LogCapture } from './support/log-capture';
+import { counterValues } from './support/metrics';
 import { serviceEnvironment, startTestApp, TEST_CLIENT, TestApp } from './support/test-app';
 import { until } from './support/until';
 
@@ -158,6 +159,22 @@ describe('Running it like production', () => {
       expect(text).toMatch(/process_cpu_user_seconds_total \d/);
       expect(text).not.toContain('secret-code');
       expect(text).not.toContain('/no/such/path');
+    });
+
+    it('shows calls queued for a full pool of sockets to Spotify', async () => {
+      const full = await startTestApp(serviceEnvironment(emulator.url, { UPSTREAM_MAX_SOCKETS: '1', UPSTREAM_TIMEOUT_MS: '10000' }));
+      try {
+        emulator.latencyMs = 1500;
+        const received = tokenRequests(emulator).length;
+        const calls = [1, 2, 3].map(() => swap(full));
+        await until('the first call to reach the emulator', () => tokenRequests(emulator).length > received);
+        expect(await counterValues(full.url, 'spotify_pool_requests')).toEqual({ running: 1, queued: 2 });
+        expect((await request(full.url).get('/metrics')).text).toMatch(/^spotify_pool_connections 1$/m);
+        expect((await Promise.all(calls)).map((response) => response.status)).toEqual([200, 200, 200]);
+        expect(await counterValues(full.url, 'spotify_pool_requests')).toEqual({ running: 0, queued: 0 });
+      } finally {
+        await full.close();
+      }
     });
 
     it('labels upstream rate limits and timeouts, and opens under a previous key', async () => {

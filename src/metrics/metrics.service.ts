@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { StateFailureReason } from '../common/oauth.error';
+import type { PoolLoad } from '../spotify/keep-alive.adapter';
 
 /** How one call to Spotify ended; the label operators alert on. */
 export type UpstreamOutcome = 'ok' | 'oauth_error' | 'rate_limited' | 'upstream_error' | 'timeout';
@@ -124,8 +125,36 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private spotifyPoolLoad?: () => PoolLoad;
+
+  // Read at scrape time: a pool at UPSTREAM_MAX_SOCKETS shows as queued calls here, where the
+  // request durations alone would make it look like a slow Spotify.
+  private readonly spotifyPoolConnections: Gauge = new Gauge({
+    name: 'spotify_pool_connections',
+    help: 'Keep-alive sockets open to Spotify Accounts, busy or idle (at most UPSTREAM_MAX_SOCKETS).',
+    registers: [this.registry],
+    collect: () => this.spotifyPoolConnections.set(this.spotifyPoolLoad?.().connected ?? 0),
+  });
+
+  private readonly spotifyPoolRequests: Gauge<'state'> = new Gauge({
+    name: 'spotify_pool_requests',
+    help: 'Calls to Spotify Accounts now: running on a socket, or queued for a free one (the pool is full).',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+    collect: () => {
+      const load = this.spotifyPoolLoad?.();
+      this.spotifyPoolRequests.set({ state: 'running' }, load?.running ?? 0);
+      this.spotifyPoolRequests.set({ state: 'queued' }, load?.queued ?? 0);
+    },
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Where the Spotify pool gauges read from, once the pool exists. */
+  watchSpotifyPool(load: () => PoolLoad): void {
+    this.spotifyPoolLoad = load;
   }
 
   observeHttp(method: string, route: string, status: number, seconds: number): void {

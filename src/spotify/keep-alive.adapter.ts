@@ -16,8 +16,19 @@ export interface KeepAliveAdapterOptions {
   maxResponseBytes: number;
 }
 
+/** How busy the pools are, summed over upstream origins (one, Spotify's, in practice). */
+export interface PoolLoad {
+  /** Open sockets, busy or idle. */
+  connected: number;
+  /** Calls on a socket now. */
+  running: number;
+  /** Calls waiting for a free socket: the pool is at `maxSockets`. */
+  queued: number;
+}
+
 export interface KeepAliveAdapter {
   adapter: AxiosAdapter;
+  load(): PoolLoad;
   /** Closes every pooled socket (shutdown). */
   destroy(): void;
 }
@@ -175,6 +186,15 @@ export function createKeepAliveAdapter(options: KeepAliveAdapterOptions): KeepAl
 
   return {
     adapter: (config) => send(config, new URL(config.url ?? '', config.baseURL), true),
+    load: () => {
+      const load: PoolLoad = { connected: 0, running: 0, queued: 0 };
+      for (const { stats } of pools.values()) {
+        load.connected += stats.connected;
+        load.running += stats.running;
+        load.queued += stats.queued;
+      }
+      return load;
+    },
     destroy: () => {
       for (const pool of pools.values()) void pool.destroy();
       pools.clear();

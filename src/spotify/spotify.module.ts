@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { spotifyConfig } from '../config/spotify.config';
 import { MetricsModule } from '../metrics/metrics.module';
+import { MetricsService } from '../metrics/metrics.service';
 import { createKeepAliveAdapter, KeepAliveAdapter } from './keep-alive.adapter';
 import { spotifyHttpService } from './spotify-http';
 import { SpotifyService } from './spotify.service';
@@ -14,13 +15,16 @@ import { IDLE_SOCKET_TIMEOUT_MS, KEEP_ALIVE_ADAPTER, MAX_UPSTREAM_ANSWER_BYTES }
     SpotifyService,
     {
       provide: KEEP_ALIVE_ADAPTER,
-      inject: [spotifyConfig.KEY],
-      useFactory: (settings: ConfigType<typeof spotifyConfig>) =>
-        createKeepAliveAdapter({
+      inject: [spotifyConfig.KEY, MetricsService],
+      useFactory: (settings: ConfigType<typeof spotifyConfig>, metrics: MetricsService) => {
+        const transport = createKeepAliveAdapter({
           maxSockets: settings.upstreamMaxSockets,
           idleSocketTimeoutMs: IDLE_SOCKET_TIMEOUT_MS,
           maxResponseBytes: MAX_UPSTREAM_ANSWER_BYTES,
-        }),
+        });
+        metrics.watchSpotifyPool(() => transport.load());
+        return transport;
+      },
     },
     {
       provide: HttpService,
