@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { join } from 'node:path';
 import request from 'supertest';
-import { Sealer } from '../src/crypto/sealer';
+import { keyIdOf, Sealer } from '../src/crypto/sealer';
 import { SpotifyEmulator } from '../src/emulator/spotify-emulator';
 import { drainAndClose } from '../src/health/graceful-shutdown';
 import { ReadinessService } from '../src/health/readiness.service';
@@ -10,7 +10,7 @@ import { MOBILE_CALLBACK, startEmulator, tokenRequests } from './support/emulato
 import { startFakeRedis } from './support/fake-redis';
 import { LogCapture } from './support/log-capture';
 import { counterValues } from './support/metrics';
-import { serviceEnvironment, startTestApp, TEST_CLIENT, TestApp } from './support/test-app';
+import { serviceEnvironment, startTestApp, TEST_CLIENT, TEST_SECRET, TestApp } from './support/test-app';
 import { until } from './support/until';
 
 const APP_ORIGIN = 'https://app.example.com';
@@ -194,6 +194,9 @@ describe('Running it like production', () => {
         expect((await request(rotated.url).post('/refresh').type('form').send({ refresh_token: oldToken })).status).toBe(504);
         const text = (await request(rotated.url).get('/metrics')).text;
         expect(text).toMatch(/refresh_token_opens_total\{key="previous"\} 3$/m);
+        // Which secret seals here and which still opens, by the key ids sealed tokens carry.
+        expect(text).toMatch(new RegExp(`^encryption_key_info\\{key_id="${keyIdOf(TEST_SECRET)}",role="current"\\} 1$`, 'm'));
+        expect(text).toMatch(new RegExp(`^encryption_key_info\\{key_id="${keyIdOf(OLD)}",role="previous"\\} 1$`, 'm'));
         expect(text).toMatch(/spotify_request_duration_seconds_count\{operation="refresh_token",outcome="rate_limited"\} 1$/m);
         expect(text).toMatch(/spotify_request_duration_seconds_count\{operation="refresh_token",outcome="timeout"\} 1$/m);
       } finally {

@@ -1,6 +1,7 @@
 import { ConfigType } from '@nestjs/config';
 import { securityConfig } from '../config/security.config';
 import { spotifyConfig } from '../config/spotify.config';
+import { MetricsService } from '../metrics/metrics.service';
 import { CryptoService } from './crypto.service';
 
 const CURRENT = 'current-secret-current-secret-current-secret';
@@ -9,7 +10,7 @@ const PREVIOUS = 'previous-secret-previous-secret-previous-secret';
 function cryptoService(encryptionSecret = CURRENT, previousEncryptionSecrets: string[] = []): CryptoService {
   const security = { encryptionSecret, previousEncryptionSecrets } as ConfigType<typeof securityConfig>;
   const spotify = { clientId: 'client-id' } as ConfigType<typeof spotifyConfig>;
-  return new CryptoService(security, spotify);
+  return new CryptoService(security, spotify, new MetricsService());
 }
 
 /** Accepts only the plaintext "good", as a cookie's own parser would accept only its own shape. */

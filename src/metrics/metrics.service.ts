@@ -125,6 +125,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly encryptionKeys = new Gauge({
+    name: 'encryption_key_info',
+    help: 'Key ids of ENCRYPTION_SECRET (role current: it seals) and of each ENCRYPTION_SECRET_PREVIOUS entry (previous: opens only); always 1.',
+    labelNames: ['key_id', 'role'] as const,
+    registers: [this.registry],
+  });
+
   private spotifyPoolLoad?: () => PoolLoad;
 
   // Read at scrape time: a pool at UPSTREAM_MAX_SOCKETS shows as queued calls here, where the
@@ -150,6 +157,15 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * The key ids this instance seals and opens with (public: every sealed token carries its key's).
+   * During a rotation they tell which instances run which step.
+   */
+  describeEncryptionKeys(current: string, previous: readonly string[]): void {
+    this.encryptionKeys.set({ key_id: current, role: 'current' }, 1);
+    for (const keyId of previous) this.encryptionKeys.set({ key_id: keyId, role: 'previous' }, 1);
   }
 
   /** Where the Spotify pool gauges read from, once the pool exists. */
