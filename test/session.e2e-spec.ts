@@ -147,6 +147,19 @@ describe('Session mode (BROWSER_MODE=session)', () => {
       expect(locationOf(response).href).toBe(`${FINAL_URI}#error=access_denied`);
       expect(cookieLine(response)).toBeUndefined();
     });
+
+    it('a code exchange answered without a refresh_token lands with error=upstream_error and sets no session: nothing to keep', async () => {
+      emulator.injectFault({
+        kind: 'status',
+        status: 200,
+        body: JSON.stringify({ access_token: 'BQ-access-only', token_type: 'Bearer', expires_in: 3600, scope: 'user-read-private' }),
+        contentType: 'application/json',
+      });
+      const response = await new BrowserLogin(service.url).run();
+      expect(locationOf(response).href).toBe(`${FINAL_URI}#error=upstream_error`);
+      expect(cookieLine(response)).toBeUndefined();
+      expect(response.headers.location).not.toContain('BQ-access-only');
+    });
   });
 
   describe('GET /token', () => {
