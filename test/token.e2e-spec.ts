@@ -111,9 +111,11 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       expect(emulator.requests[0].form.redirect_uri).toBe(OTHER_MOBILE_CALLBACK);
     });
 
-    it('takes a JSON null redirect_uri as none given: the first CALLBACK_URL', async () => {
-      const code = emulator.mintCode({ redirectUri: MOBILE_CALLBACK });
-      const response = await http().post('/swap').send({ code, redirect_uri: null });
+    it.each<[string, (code: string) => request.Test]>([
+      ['a JSON null', (code) => http().post('/swap').send({ code, redirect_uri: null })],
+      ['an empty form field', (code) => http().post('/swap').type('form').send(`code=${code}&redirect_uri=`)],
+    ])('takes %s redirect_uri as none given: the first CALLBACK_URL', async (_case, send) => {
+      const response = await send(emulator.mintCode({ redirectUri: MOBILE_CALLBACK }));
       expect(response.status).toBe(200);
       expect(emulator.requests[0].form.redirect_uri).toBe(MOBILE_CALLBACK);
     });

@@ -13,7 +13,7 @@ export class SwapRequestDto {
   @IsNotEmpty({ message: 'code is required' })
   code!: string;
 
-  @ApiPropertyOptional({ description: 'One of CALLBACK_URL; default its first entry', maxLength: 2048, example: 'myapp://callback' })
+  @ApiPropertyOptional({ description: 'One of CALLBACK_URL; absent or empty: its first entry', maxLength: 2048, example: 'myapp://callback' })
   @IsOptional()
   @MaxLength(2048, { message: 'redirect_uri must be at most 2048 characters' })
   @IsString({ message: 'redirect_uri must be a string' })

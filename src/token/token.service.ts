@@ -41,8 +41,9 @@ export class TokenService {
   private redirectUriFor(requested: string | undefined): string {
     // TokenSwapGuard has made sure there is at least one.
     const allowed = this.settings.callbackUrls;
-    // JSON null passes @IsOptional(): a field not given, not a URL to look up.
-    if (requested == null) {
+    // JSON null passes @IsOptional(), and clients that fill every field of a form send an empty
+    // one: a field not given, not a URL to look up.
+    if (requested == null || requested === '') {
       return allowed[0];
     }
     if (!allowed.includes(requested)) {
