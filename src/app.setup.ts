@@ -40,7 +40,7 @@ const DEADLINE_CHECK_INTERVAL_MS = 1_000;
 /** While draining, every answer closes its connection, so keep-alive clients move to another instance. */
 function closeConnectionsWhileDraining(readiness: ReadinessService) {
   return (_request: Request, response: Response, next: NextFunction) => {
-    if (readiness.isShuttingDown) response.setHeader('Connection', 'close');
+    readiness.closeOnShutdown(response);
     next();
   };
 }

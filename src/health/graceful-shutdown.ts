@@ -11,9 +11,6 @@ export interface ShutdownTiming {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** How often, while draining, keep-alive sockets that went idle after the listener closed are closed. */
-const IDLE_SWEEP_MS = 250;
-
 /**
  * Drains the instance: readiness turns 503, answers start closing their connections, then the
  * server stops accepting, idle keep-alive sockets are closed, and in-flight requests (including
@@ -25,12 +22,10 @@ export async function drainAndClose(app: INestApplication, timing: ShutdownTimin
   await sleep(timing.shutdownDelayMs);
 
   const server = app.getHttpServer() as Server;
-  // Since Node 19, close() also closes the idle keep-alive sockets, but only those idle then. A
-  // request in flight answers keep-alive (whether to close is decided as it arrives) and its socket
-  // idles afterwards, holding close() open until the deadline: close those as they appear.
+  // Since Node 19, close() also closes the idle keep-alive sockets; every answer since the
+  // shutdown began closes its own.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
-  // Idle sockets are swept: what is still open at the deadline is serving a request.
+  // Idle sockets are gone once close() ran: what is still open at the deadline is serving a request.
   let cut = 0;
   const deadline = setTimeout(
     () =>
@@ -42,7 +37,6 @@ export async function drainAndClose(app: INestApplication, timing: ShutdownTimin
     Math.max(0, timing.shutdownGraceMs - timing.shutdownDelayMs),
   );
   await closed;
-  clearInterval(sweep);
   clearTimeout(deadline);
   await app.close();
   // "Cleanly" only when every request got its answer: on call reads this line after a deploy.
