@@ -673,7 +673,7 @@ describe('Session mode (BROWSER_MODE=session)', () => {
         expect(warnings).toEqual([
           expect.objectContaining({
             error: 'invalid_request',
-            detail: `Origin "https://www.app.example.com" is neither this service's own (${new URL(logged.url).origin}) nor one of CORS_ORIGINS`,
+            detail: `Origin "https://www.app.example.com" is neither this service's own ("${new URL(logged.url).origin}") nor one of CORS_ORIGINS`,
           }),
         ]);
       } finally {

@@ -46,12 +46,17 @@ describe('crossSiteRefusal', () => {
 describe('originRefusalDetail', () => {
   it('names the refused Origin and what it was compared with', () => {
     expect(originRefusalDetail(signals({ origin: 'https://www.app.example.com' }))).toBe(
-      `Origin "https://www.app.example.com" is neither this service's own (${OWN}) nor one of CORS_ORIGINS`,
+      `Origin "https://www.app.example.com" is neither this service's own ("${OWN}") nor one of CORS_ORIGINS`,
     );
   });
 
   it('quotes a made-up Origin as one bounded JSON string', () => {
     const detail = originRefusalDetail(signals({ origin: `"\n${'x'.repeat(1000)}`, ownOrigin: undefined }));
     expect(detail).toMatch(/^Origin "\\"\\nx{198}" is neither this service's own \(no usable Host\) nor one of CORS_ORIGINS$/);
+  });
+
+  it('bounds its own origin too: it comes from the request\'s Host', () => {
+    const detail = originRefusalDetail(signals({ origin: 'https://evil.example', ownOrigin: `https://${'h'.repeat(5000)}` }));
+    expect(detail).toBe(`Origin "https://evil.example" is neither this service's own ("https://${'h'.repeat(192)}") nor one of CORS_ORIGINS`);
   });
 });

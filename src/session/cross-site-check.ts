@@ -35,14 +35,17 @@ export function crossSiteRefusal(signals: CrossSiteSignals, allowedOrigins: read
   return 'origin';
 }
 
-/** Longest Origin quoted in a log line: a browser's is an origin, anything longer is made up. */
+/** Longest origin quoted in a log line: a browser's is short, anything longer is made up. */
 const MAX_LOGGED_ORIGIN_LENGTH = 200;
+
+const quotedOrigin = (origin: string) => JSON.stringify(origin.slice(0, MAX_LOGGED_ORIGIN_LENGTH));
 
 /**
  * For the operator's log: which Origin was refused and what it was compared with. A page that
  * CORS_ORIGINS misses (`www.`, a port, http for https) is otherwise a bare 403 to every user.
  */
 export function originRefusalDetail(signals: CrossSiteSignals): string {
-  const origin = JSON.stringify((signals.origin ?? '').slice(0, MAX_LOGGED_ORIGIN_LENGTH));
-  return `Origin ${origin} is neither this service's own (${signals.ownOrigin ?? 'no usable Host'}) nor one of CORS_ORIGINS`;
+  // Both come from the request: the Origin header, and the Host (or a trusted X-Forwarded-Host).
+  const own = signals.ownOrigin === undefined ? 'no usable Host' : quotedOrigin(signals.ownOrigin);
+  return `Origin ${quotedOrigin(signals.origin ?? '')} is neither this service's own (${own}) nor one of CORS_ORIGINS`;
 }
