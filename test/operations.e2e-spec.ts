@@ -169,6 +169,7 @@ describe('Running it like production', () => {
         const received = tokenRequests(emulator).length;
         const calls = [1, 2, 3].map(() => swap(full));
         await until('the first call to reach the emulator', () => tokenRequests(emulator).length > received);
+        await until('the other two to queue for its socket', async () => (await counterValues(full.url, 'spotify_pool_requests')).queued === 2);
         expect(await counterValues(full.url, 'spotify_pool_requests')).toEqual({ running: 1, queued: 2 });
         expect((await request(full.url).get('/metrics')).text).toMatch(/^spotify_pool_connections 1$/m);
         expect((await Promise.all(calls)).map((response) => response.status)).toEqual([200, 200, 200]);

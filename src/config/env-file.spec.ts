@@ -11,6 +11,11 @@ describe('loadEnvFile', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('is no problem when missing', () => {
+    loadEnvFile(join(dir, '.env'));
+    expect(envFileProblems()).toEqual([]);
+  });
+
   it('sets what the environment does not, and leaves real variables as they are', () => {
     // In a process of its own: Node writes the file's values to the real environment, which
     // Jest hands each spec only a copy of.
@@ -26,18 +31,14 @@ describe('loadEnvFile', () => {
       encoding: 'utf8',
     });
     expect(JSON.parse(output)).toEqual(['from-file', 'real']);
-  });
+  }, 20_000);
 
-  it('a .env that is a directory becomes a configuration problem, not a stack trace', () => {
+  it('a .env that is a directory becomes a configuration problem, not a stack trace, and the next load forgets it', () => {
     const path = join(dir, '.env');
     mkdirSync(path);
     expect(() => loadEnvFile(path)).not.toThrow();
     expect(envFileProblems()).toEqual([`${path} exists but cannot be read (it is a directory): make it a readable file of NAME=value lines, or remove it`]);
-  });
-
-  // After the directory above: a problem from an earlier load must not outlive it.
-  it('a missing .env is no problem', () => {
-    loadEnvFile(join(dir, '.env'));
+    loadEnvFile(join(dir, 'missing.env'));
     expect(envFileProblems()).toEqual([]);
   });
 });
