@@ -226,6 +226,7 @@ describe('Running it like production', () => {
       ['another token', 'Bearer scrape-token-0123456780'],
       ['the token as Basic credentials', `Basic ${TOKEN}`],
       ['the token alone', TOKEN],
+      ['the token with more after it', `Bearer ${TOKEN} ${TOKEN}`],
     ])('refuses %s with 401 invalid_token and no counters', async (_case, authorization) => {
       const call = request(guarded.url).get('/metrics');
       const refused = await (authorization === undefined ? call : call.set('Authorization', authorization));

@@ -48,6 +48,7 @@ describe('validateEnvironment', () => {
     ['a fractional rate limit', { RATE_LIMIT_PER_MINUTE: '1.5' }, 'RATE_LIMIT_PER_MINUTE must be a whole number from 1 to 1000000'],
     ['API docs', { API_DOCS: 'yes' }, 'API_DOCS must be on or off'],
     ['a short metrics token', { METRICS_TOKEN: 'guessable' }, 'METRICS_TOKEN must be at least 16 characters'],
+    ['a metrics token no Authorization header can carry', { METRICS_TOKEN: 'two words, sixteen+ chars' }, 'METRICS_TOKEN must be a bearer token'],
     ['a CORS origin with a path', { CORS_ORIGINS: 'https://app.example.com/page' }, 'CORS_ORIGINS entry "https://app.example.com/page" must be an origin'],
     ['a Redis URL of another scheme', { REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL must be a redis:// or rediss:// URL'],
     ['port not a number', { PORT: 'http' }, 'PORT must be a whole number from 0 to 65535'],

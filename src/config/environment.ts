@@ -23,6 +23,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const MIN_SECRET_LENGTH = 32;
 /** A scrape token guards counters, not keys: long enough not to be guessed over HTTP. */
 const MIN_METRICS_TOKEN_LENGTH = 16;
+/** RFC 6750's token68, as a pattern source: what can follow `Bearer ` in an Authorization header. */
+export const TOKEN68 = '[A-Za-z0-9\\-._~+/]+=*';
 
 /** Unset and empty mean the same thing: operators often leave `NAME=` in a `.env` file. */
 const emptyAsUnset = () =>
@@ -159,6 +161,7 @@ export class EnvironmentVariables {
   NEW_RELIC_LICENSE_KEY?: string;
 
   @IsOptional()
+  @Matches(new RegExp(`^${TOKEN68}$`), { message: 'METRICS_TOKEN must be a bearer token: letters, digits and - . _ ~ + / (then = padding only)' })
   @MinLength(MIN_METRICS_TOKEN_LENGTH, {
     message: `METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters (generate one with: npm run -s generate-secret)`,
   })

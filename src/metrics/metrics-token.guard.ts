@@ -3,7 +3,11 @@ import { ConfigType } from '@nestjs/config';
 import type { Request } from 'express';
 import { ScrapeUnauthorizedError } from '../common/oauth.error';
 import { safeEqual } from '../common/safe-equal';
+import { TOKEN68 } from '../config/environment';
 import { httpConfig } from '../config/http.config';
+
+/** `Bearer <token68>` and nothing else (RFC 6750 §2.1; the scheme in any case). */
+const BEARER_AUTHORIZATION = new RegExp(`^Bearer (${TOKEN68})$`, 'i');
 
 /**
  * With `METRICS_TOKEN` set, a scrape must bring it as a bearer token: for hosts with no private
@@ -18,8 +22,8 @@ export class MetricsTokenGuard implements CanActivate {
     const expected = this.settings.metricsToken;
     if (expected === undefined) return true;
     const authorization = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
-    const [scheme, token] = authorization.split(' ', 2);
-    if (scheme?.toLowerCase() === 'bearer' && token !== undefined && safeEqual(token, expected)) return true;
+    const token = BEARER_AUTHORIZATION.exec(authorization)?.[1];
+    if (token !== undefined && safeEqual(token, expected)) return true;
     throw new ScrapeUnauthorizedError();
   }
 }
