@@ -148,6 +148,8 @@ describe('configurationWarnings', () => {
     ['a plain-http page allowed the session', { BROWSER_MODE: 'session', CORS_ORIGINS: 'https://app.example.com,http://old.example.com' }, ['CORS_ORIGINS entry http://old.example.com is plain http']],
     ['a loopback http page allowed the session', { BROWSER_MODE: 'session', CORS_ORIGINS: 'http://127.0.0.1:3000,http://localhost:3000' }, []],
     ['a plain-http page allowed /refresh only (tokens mode)', { CORS_ORIGINS: 'http://old.example.com' }, []],
+    ['the current secret listed as previous', { ENCRYPTION_SECRET: SECRET, ENCRYPTION_SECRET_PREVIOUS: SECRET }, ['ENCRYPTION_SECRET_PREVIOUS lists ENCRYPTION_SECRET itself']],
+    ['a previous secret listed twice', { ENCRYPTION_SECRET_PREVIOUS: `${'p'.repeat(32)},${'p'.repeat(32)}` }, ['ENCRYPTION_SECRET_PREVIOUS lists a secret twice']],
   ])('%s', (_case, env, expected) => {
     const warnings = configurationWarnings(validateEnvironment(env));
     expect(warnings).toHaveLength(expected.length);

@@ -382,7 +382,8 @@ function carriesSecretsSafely(url: string): boolean {
 /**
  * What a valid configuration still gets wrong, for start-up warnings: features turned off in
  * production, a REDIRECT_URI that Spotify will refuse or only this machine can reach, a session
- * page served over plain http, and a TRUST_PROXY that lets clients name their own address.
+ * page served over plain http, a muddled ENCRYPTION_SECRET_PREVIOUS, and a TRUST_PROXY that lets
+ * clients name their own address.
  */
 export function configurationWarnings(env: EnvironmentVariables): string[] {
   const warnings: string[] = [];
@@ -422,6 +423,13 @@ export function configurationWarnings(env: EnvironmentVariables): string[] {
         `CORS_ORIGINS entry ${origin} is plain http: in session mode its pages may read access tokens from /token, and so may anyone who can alter those pages on the way. Serve that page over https`,
       );
     }
+  }
+  const previousSecrets = parseList(env.ENCRYPTION_SECRET_PREVIOUS);
+  if (env.ENCRYPTION_SECRET !== undefined && previousSecrets.includes(env.ENCRYPTION_SECRET)) {
+    warnings.push('ENCRYPTION_SECRET_PREVIOUS lists ENCRYPTION_SECRET itself: leave the current secret out of it (a rotation step mixed up?)');
+  }
+  if (new Set(previousSecrets).size < previousSecrets.length) {
+    warnings.push('ENCRYPTION_SECRET_PREVIOUS lists a secret twice: once is enough');
   }
   if (parseTrustProxy(env.TRUST_PROXY) === true) {
     warnings.push(

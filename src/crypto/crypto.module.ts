@@ -1,9 +1,7 @@
 import { Module } from '@nestjs/common';
-import { MetricsModule } from '../metrics/metrics.module';
 import { CryptoService } from './crypto.service';
 
 @Module({
-  imports: [MetricsModule],
   providers: [CryptoService],
   exports: [CryptoService],
 })

@@ -1,7 +1,6 @@
 import { ConfigType } from '@nestjs/config';
 import { securityConfig } from '../config/security.config';
 import { spotifyConfig } from '../config/spotify.config';
-import { MetricsService } from '../metrics/metrics.service';
 import { CryptoService } from './crypto.service';
 
 const CURRENT = 'current-secret-current-secret-current-secret';
@@ -10,7 +9,7 @@ const PREVIOUS = 'previous-secret-previous-secret-previous-secret';
 function cryptoService(encryptionSecret = CURRENT, previousEncryptionSecrets: string[] = []): CryptoService {
   const security = { encryptionSecret, previousEncryptionSecrets } as ConfigType<typeof securityConfig>;
   const spotify = { clientId: 'client-id' } as ConfigType<typeof spotifyConfig>;
-  return new CryptoService(security, spotify, new MetricsService());
+  return new CryptoService(security, spotify);
 }
 
 /** Accepts only the plaintext "good", as a cookie's own parser would accept only its own shape. */

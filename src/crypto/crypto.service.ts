@@ -3,8 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { CookieRefusal } from '../common/sealed-cookie';
 import { securityConfig } from '../config/security.config';
 import { spotifyConfig } from '../config/spotify.config';
-import { MetricsService } from '../metrics/metrics.service';
-import { keyIdOf, Opened, Sealer } from './sealer';
+import { Opened, Sealer } from './sealer';
 
 /** What a sealed value is for. Each purpose has its own key, so none can stand in for another. */
 export type SealPurpose = 'refresh-token' | 'state' | 'session';
@@ -29,7 +28,6 @@ export class CryptoService {
   constructor(
     @Inject(securityConfig.KEY) security: ConfigType<typeof securityConfig>,
     @Inject(spotifyConfig.KEY) spotify: ConfigType<typeof spotifyConfig>,
-    metrics: MetricsService,
   ) {
     // The client id is the associated data: a token sealed for one Spotify app never opens for another.
     const sealerFor = (purpose: SealPurpose) =>
@@ -38,7 +36,11 @@ export class CryptoService {
       SealPurpose,
       Sealer
     >;
-    metrics.describeEncryptionKeys(keyIdOf(security.encryptionSecret), security.previousEncryptionSecrets.map(keyIdOf));
+  }
+
+  /** Every purpose's keys come from the same secrets, so one sealer's key ids are all of them. */
+  get keyIds(): { current: string; previous: string[] } {
+    return this.sealers['refresh-token'].keyIds;
   }
 
   seal(purpose: SealPurpose, plaintext: string): string {

@@ -53,6 +53,13 @@ describe('Sealer', () => {
     expect(rotatedTwice.open(sealer(PREVIOUS).seal(TOKEN))).toEqual({ value: TOKEN, sealedWithCurrentKey: false });
   });
 
+  it('keeps one key per secret: one listed twice, or the current one listed as previous, adds none', () => {
+    const listedTwice = sealer(CURRENT, [PREVIOUS, PREVIOUS, CURRENT]);
+    expect(listedTwice.keyIds).toEqual({ current: keyIdOf(CURRENT), previous: [keyIdOf(PREVIOUS)] });
+    expect(listedTwice.open(sealer(PREVIOUS).seal(TOKEN))).toEqual({ value: TOKEN, sealedWithCurrentKey: false });
+    expect(listedTwice.open(sealer().seal(TOKEN))).toEqual({ value: TOKEN, sealedWithCurrentKey: true });
+  });
+
   it('refuses tokens of a secret that is no longer listed', () => {
     expect(sealer(CURRENT).open(sealer(PREVIOUS).seal(TOKEN))).toBeUndefined();
   });

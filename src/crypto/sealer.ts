@@ -77,8 +77,17 @@ export class Sealer {
 
   constructor(purpose: string, binding: string, currentSecret: string, previousSecrets: readonly string[] = []) {
     this.current = deriveKey(currentSecret, purpose);
-    this.all = [this.current, ...previousSecrets.map((secret) => deriveKey(secret, purpose))];
+    // A secret listed twice, or the current one listed as previous, would cost a token naming
+    // it a second decryption: one key per secret.
+    const previous = [...new Set(previousSecrets)].filter((secret) => secret !== currentSecret);
+    this.all = [this.current, ...previous.map((secret) => deriveKey(secret, purpose))];
     this.binding = Buffer.from(binding, 'utf8');
+  }
+
+  /** The key ids this sealer seals with (`current`) and still opens (`previous`), in hex. */
+  get keyIds(): { current: string; previous: string[] } {
+    const [current, ...previous] = this.all.map((key) => key.id.toString('hex'));
+    return { current, previous };
   }
 
   seal(plaintext: string): string {

@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { StateFailureReason } from '../common/oauth.error';
-import type { PoolLoad } from '../spotify/keep-alive.adapter';
+
+/** How busy the pool of sockets to Spotify is, summed over upstream origins (one in practice). */
+export interface SpotifyPoolLoad {
+  /** Open sockets, busy or idle. */
+  connected: number;
+  /** Calls on a socket now. */
+  running: number;
+  /** Calls waiting for a free socket: the pool is at `UPSTREAM_MAX_SOCKETS`. */
+  queued: number;
+}
 
 /** How one call to Spotify ended; the label operators alert on. */
 export type UpstreamOutcome = 'ok' | 'oauth_error' | 'rate_limited' | 'upstream_error' | 'timeout';
@@ -132,7 +141,7 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  private spotifyPoolLoad?: () => PoolLoad;
+  private spotifyPoolLoad?: () => SpotifyPoolLoad;
 
   // Read at scrape time: a pool at UPSTREAM_MAX_SOCKETS shows as queued calls here, where the
   // request durations alone would make it look like a slow Spotify.
@@ -169,7 +178,7 @@ export class MetricsService {
   }
 
   /** Where the Spotify pool gauges read from, once the pool exists. */
-  watchSpotifyPool(load: () => PoolLoad): void {
+  watchSpotifyPool(load: () => SpotifyPoolLoad): void {
     this.spotifyPoolLoad = load;
   }
 

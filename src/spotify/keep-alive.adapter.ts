@@ -2,6 +2,7 @@ import { AxiosAdapter, AxiosError, AxiosResponse, CanceledError, InternalAxiosRe
 import type { IncomingHttpHeaders } from 'node:http';
 import { Client, Pool } from 'undici';
 import type { Dispatcher } from 'undici';
+import type { SpotifyPoolLoad } from '../metrics/metrics.service';
 
 export interface KeepAliveAdapterOptions {
   /** Upper bound on open sockets per upstream origin; further calls queue for a free one. */
@@ -16,19 +17,9 @@ export interface KeepAliveAdapterOptions {
   maxResponseBytes: number;
 }
 
-/** How busy the pools are, summed over upstream origins (one, Spotify's, in practice). */
-export interface PoolLoad {
-  /** Open sockets, busy or idle. */
-  connected: number;
-  /** Calls on a socket now. */
-  running: number;
-  /** Calls waiting for a free socket: the pool is at `maxSockets`. */
-  queued: number;
-}
-
 export interface KeepAliveAdapter {
   adapter: AxiosAdapter;
-  load(): PoolLoad;
+  load(): SpotifyPoolLoad;
   /** Closes every pooled socket (shutdown). */
   destroy(): void;
 }
@@ -187,7 +178,7 @@ export function createKeepAliveAdapter(options: KeepAliveAdapterOptions): KeepAl
   return {
     adapter: (config) => send(config, new URL(config.url ?? '', config.baseURL), true),
     load: () => {
-      const load: PoolLoad = { connected: 0, running: 0, queued: 0 };
+      const load: SpotifyPoolLoad = { connected: 0, running: 0, queued: 0 };
       for (const { stats } of pools.values()) {
         load.connected += stats.connected;
         load.running += stats.running;
