@@ -1,5 +1,5 @@
 import { Controller, Get, Res, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiOAuthErrors, ApiRequestId } from '../openapi/api-responses';
 import { MetricsTokenGuard } from './metrics-token.guard';
@@ -14,8 +14,7 @@ export class MetricsController {
   /** Prometheus text exposition format. */
   @Get()
   @ApiOperation({ summary: 'Prometheus metrics' })
-  @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text format 0.0.4', schema: { type: 'string' } })
+  @ApiOkResponse({ description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } })
   @ApiOAuthErrors([401, 'invalid_token', 'METRICS_TOKEN is set and the request did not bring it as Authorization: Bearer'])
   @UseGuards(MetricsTokenGuard)
   async scrape(@Res() response: Response): Promise<void> {
