@@ -8,6 +8,7 @@ import { serviceEnvironment, startTestApp, TEST_CLIENT, TEST_SECRET, TestApp } f
 import { until } from './support/until';
 
 const FINAL_URI = 'https://app.example.com/done';
+const METRICS_TOKEN = 'log-leak-metrics-token-0123456789';
 const REDIRECT_URI = 'https://swap.example.com/callback';
 
 /** Every value the answer sets in a cookie, but short ones (a deletion's empty value). */
@@ -25,6 +26,7 @@ describe('No secret reaches a log line', () => {
     TEST_CLIENT.clientSecret,
     Buffer.from(`${TEST_CLIENT.clientId}:${TEST_CLIENT.clientSecret}`).toString('base64'),
     TEST_SECRET,
+    METRICS_TOKEN,
   ]);
   const remember = (...values: Array<string | undefined>) =>
     values.filter((value): value is string => typeof value === 'string' && value.length > 0).forEach((value) => secrets.add(value));
@@ -33,7 +35,7 @@ describe('No secret reaches a log line', () => {
     emulator = await startEmulator({ autoApprove: true });
     // Only Spotify compares REDIRECT_URI; the test itself follows the redirect to this app.
     emulator.registerRedirectUri(TEST_CLIENT.clientId, REDIRECT_URI);
-    service = await startTestApp(serviceEnvironment(emulator.url, { LOG_LEVEL: 'trace', FINAL_URI, REDIRECT_URI }), {
+    service = await startTestApp(serviceEnvironment(emulator.url, { LOG_LEVEL: 'trace', FINAL_URI, REDIRECT_URI, METRICS_TOKEN }), {
       logDestination: logs,
     });
   });
@@ -84,6 +86,10 @@ describe('No secret reaches a log line', () => {
     // Parameter names percent-encoded: Express still reads code and state, so the log must not.
     remember('encoded-name-code-value', 'encoded-name-state-value');
     await request(service.url).get('/callback?co%64e=encoded-name-code-value&st%61te=encoded-name-state-value');
+    // A scrape with the metrics token, and one with a wrong token.
+    expect((await request(service.url).get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`)).status).toBe(200);
+    remember('wrong-metrics-token-0123456789');
+    expect((await request(service.url).get('/metrics').set('Authorization', 'Bearer wrong-metrics-token-0123456789')).status).toBe(401);
     // A path the router cannot percent-decode: its error message quotes the raw path.
     remember('undecodable-path-value');
     expect((await request(service.url).get('/undecodable-path-value%zz')).status).toBe(400);
@@ -104,6 +110,6 @@ describe('No secret reaches a log line', () => {
     ]);
     const leaked = [...secrets].filter((secret) => text.includes(secret));
     expect(leaked).toEqual([]);
-    expect(secrets.size).toBeGreaterThanOrEqual(17);
+    expect(secrets.size).toBeGreaterThanOrEqual(19);
   });
 });

@@ -23,9 +23,11 @@ function prettyTransport(production: boolean): Options['transport'] {
   }
 }
 
-function outcomeFields(request: Request, response: ServerResponse): { route: string; error?: string } {
+/** The access line with what is known only at the end: which route answered, and with which OAuth error. */
+function withOutcome(line: object, request: Request, response: ServerResponse): object {
+  const route = routeTemplateOf(request);
   const error = answeredErrorOf(response);
-  return error === undefined ? { route: routeTemplateOf(request) } : { route: routeTemplateOf(request), error };
+  return error === undefined ? { ...line, route } : { ...line, route, error };
 }
 
 function pinoHttpOptions(settings: ConfigType<typeof httpConfig>, toStream: boolean): Options {
@@ -37,12 +39,10 @@ function pinoHttpOptions(settings: ConfigType<typeof httpConfig>, toStream: bool
     // add a second error line per 5xx, carrying a stack of its own making: its access line stays info.
     customLogLevel: () => 'info',
     customErrorMessage: () => 'request completed',
-    // The request is serialized when it arrives; which route answered, and with which OAuth
-    // error, is known only at the end.
-    customSuccessObject: (request, response, value: object) => ({ ...value, ...outcomeFields(request as Request, response) }),
+    customSuccessObject: (request, response, value: object) => withOutcome(value, request as Request, response),
     customErrorObject: (request, response, _error, value: object) => {
       const { err: _madeUp, ...line } = value as Record<string, unknown>;
-      return { ...line, ...outcomeFields(request as Request, response) };
+      return withOutcome(line, request as Request, response);
     },
     // One small access line: no headers at all, so cookies and Authorization never get near it.
     serializers: {
