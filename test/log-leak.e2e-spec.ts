@@ -45,7 +45,7 @@ describe('No secret reaches a log line', () => {
     await emulator.stop();
   });
 
-  it('runs the browser flow, a swap, refreshes, a failed refresh and an upstream error, and logs none of their secrets', async () => {
+  it('runs the browser flow, a swap, refreshes, a failed refresh, an upstream error and scrapes, and logs none of their secrets', async () => {
     // Browser flow: /login → emulator /authorize (auto-approve) → /callback → FINAL_URI with tokens.
     const browser = new BrowserLogin(service.url);
     const login = await browser.start();
