@@ -40,7 +40,7 @@ const DEADLINE_CHECK_INTERVAL_MS = 1_000;
 /** While draining, every answer closes its connection, so keep-alive clients move to another instance. */
 function closeConnectionsWhileDraining(readiness: ReadinessService) {
   return (_request: Request, response: Response, next: NextFunction) => {
-    readiness.closeOnShutdown(response);
+    if (readiness.isShuttingDown) response.setHeader('Connection', 'close');
     next();
   };
 }
@@ -71,6 +71,7 @@ export function configureApplication(app: NestExpressApplication): NestExpressAp
   serveOpenApi(app, settings.apiDocs);
 
   const server = app.getHttpServer() as Server;
+  app.get(ReadinessService).watch(server);
   server.keepAliveTimeout = settings.keepAliveTimeoutMs;
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.headersTimeout = REQUEST_TIMEOUT_MS;
