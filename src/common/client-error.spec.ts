@@ -55,11 +55,19 @@ describe('clientErrorAnswerer', () => {
   it.each<[string, string, ClientSocket['_httpMessage']]>([
     ['a peer that reset the connection', 'ECONNRESET', undefined],
     ['an answer already under way', 'HPE_INVALID_METHOD', { headersSent: true, req: { complete: true } }],
-    ['a complete request waiting for its answer (the fault is in one pipelined behind it)', 'HPE_INVALID_METHOD', { headersSent: false, req: { complete: true } }],
   ])('%s: nothing written, the connection closed', async (_case, code, inFlight) => {
     const { socket, written } = fakeSocket(inFlight);
     answer(failure(code), socket);
     await once(socket, 'close');
     expect(written()).toBe('');
+  });
+
+  it('a complete request waiting for its answer (the fault is in what followed it): left to get its answer, which closes the connection', () => {
+    const headers: Record<string, string> = {};
+    const { socket, written } = fakeSocket({ headersSent: false, req: { complete: true }, setHeader: (name, value) => (headers[name] = value) });
+    answer(failure('HPE_INVALID_METHOD'), socket);
+    expect(headers).toEqual({ Connection: 'close' });
+    expect(written()).toBe('');
+    expect(socket.destroyed).toBe(false);
   });
 });

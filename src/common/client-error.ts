@@ -1,17 +1,20 @@
 import type { Duplex } from 'node:stream';
 
 /** The socket as Node's HTTP server hands it to `clientError`: with the response in flight on it, if any. */
-export type ClientSocket = Duplex & { _httpMessage?: { headersSent: boolean; req?: { complete: boolean } } };
+export type ClientSocket = Duplex & {
+  _httpMessage?: { headersSent: boolean; req?: { complete: boolean }; setHeader?(name: string, value: string): unknown };
+};
 
 /**
  * A `clientError` listener for a server whose requests must arrive within `requestTimeoutMs`.
  * Node answers these errors itself with a bare status line; this answers in the OAuth shape
  * every other error has, with `no-store`, then closes the connection.
  *
- * It answers only a request still arriving. An answer already under way, or a complete request
- * waiting for its answer (the fault is in a request pipelined behind it), would be corrupted or
- * answered by someone else's error, so the connection just closes. A peer that is gone gets
- * nothing.
+ * It answers only a request still arriving. A complete request waiting for its answer (the
+ * fault is in what followed it: a pipelined request, or a body longer than its Content-Length)
+ * still gets its own answer, which then closes the connection: it may have spent a code. An
+ * answer already under way would be corrupted by another, so the connection just closes. A
+ * peer that is gone gets nothing.
  */
 export function clientErrorAnswerer(requestTimeoutMs: number) {
   const answers: Record<string, [status: string, description: string]> = {
@@ -21,6 +24,10 @@ export function clientErrorAnswerer(requestTimeoutMs: number) {
   };
   return (error: NodeJS.ErrnoException, socket: ClientSocket): void => {
     const inFlight = socket._httpMessage;
+    if (error.code !== 'ECONNRESET' && socket.writable && inFlight?.req?.complete && !inFlight.headersSent) {
+      inFlight.setHeader?.('Connection', 'close');
+      return;
+    }
     if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent || inFlight?.req?.complete) {
       socket.destroy();
       return;
