@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import { clientErrorAnswerer } from './common/client-error';
+import { noteLatestAnswer } from './common/latest-answer';
 import { trustProxySetting } from './common/trust-proxy';
 import { httpConfig } from './config/http.config';
 import { ReadinessService } from './health/readiness.service';
@@ -39,7 +40,8 @@ const DEADLINE_CHECK_INTERVAL_MS = 1_000;
 
 /** While draining, every answer closes its connection, so keep-alive clients move to another instance. */
 function closeConnectionsWhileDraining(readiness: ReadinessService) {
-  return (_request: Request, response: Response, next: NextFunction) => {
+  return (request: Request, response: Response, next: NextFunction) => {
+    noteLatestAnswer(request, response);
     if (readiness.isShuttingDown) response.setHeader('Connection', 'close');
     next();
   };

@@ -9,7 +9,7 @@ import { ReadinessService } from '../src/health/readiness.service';
 import { MOBILE_CALLBACK, startEmulator, tokenRequests } from './support/emulator';
 import { startFakeRedis } from './support/fake-redis';
 import { LogCapture } from './support/log-capture';
-import { rawConnection, receivedUntilClose } from './support/raw-http';
+import { answersIn, rawConnection, rawFormPost, receivedUntilClose } from './support/raw-http';
 import { counterValues } from './support/metrics';
 import { serviceEnvironment, startTestApp, TEST_CLIENT, TEST_SECRET, TestApp } from './support/test-app';
 import { until } from './support/until';
@@ -105,6 +105,23 @@ describe('Running it like production', () => {
       expect(response.headers.get('connection')).toBe('close');
       // Kept alive, the idle socket would have held the close to the deadline, counted as a cut request.
       expect(logger.warn).not.toHaveBeenCalled();
+      expect(logger.log).toHaveBeenLastCalledWith('Shut down cleanly', 'Shutdown');
+    });
+
+    it('with pipelined requests in flight, answers every one before closing: only the last answer says Connection: close', async () => {
+      const service = await startTestApp(serviceEnvironment(emulator.url, { UPSTREAM_TIMEOUT_MS: '10000' }));
+      emulator.latencyMs = 1000;
+      const received = tokenRequests(emulator).length;
+      const swapRequest = () => rawFormPost('/swap', `code=${emulator.mintCode({ redirectUri: MOBILE_CALLBACK })}`);
+      const socket = rawConnection(service.url);
+      socket.write(swapRequest() + swapRequest());
+      const answered = receivedUntilClose(socket);
+      await upstreamReceived(received + 1);
+      const logger = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
+      await drainAndClose(service.app, { shutdownDelayMs: 0, shutdownGraceMs: 8_000 }, logger);
+      const answers = answersIn(await answered);
+      expect(answers.map((answer) => answer.statusLine)).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK']);
+      expect(answers.map((answer) => answer.connection)).toEqual(['keep-alive', 'close']);
       expect(logger.log).toHaveBeenLastCalledWith('Shut down cleanly', 'Shutdown');
     });
 

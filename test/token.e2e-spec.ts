@@ -12,7 +12,7 @@ import { MOBILE_CALLBACK, OTHER_MOBILE_CALLBACK, startEmulator, tokenRequests } 
 import { freePort } from './support/free-port';
 import { LogCapture } from './support/log-capture';
 import { counterValues } from './support/metrics';
-import { rawConnection, rawExchange, receivedUntilClose } from './support/raw-http';
+import { answersIn, rawConnection, rawExchange, rawFormPost, receivedUntilClose } from './support/raw-http';
 import { listeningUrl, productionEnvironment, swapFreshCode } from './support/production-service';
 import { spawnService } from './support/service-process';
 import { serviceEnvironment, startTestApp, TEST_CLIENT, TEST_SECRET, TestApp } from './support/test-app';
@@ -482,21 +482,26 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       expect(JSON.parse(body)).toEqual({ error: 'invalid_request', error_description: description });
     });
 
-    it('a body longer than its Content-Length: the request it announced is still answered (its code is spent), then the connection closes', async () => {
-      const form = `code=${emulator.mintCode({ redirectUri: MOBILE_CALLBACK })}`;
-      // What follows the announced length is parsed as a next request, and is not one.
-      const bytes = `POST /swap HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${form.length}\r\n\r\n${form}&client_id=x`;
-      // Written without ending: a client that half-closes has gone, as far as Node's server is concerned.
-      const socket = rawConnection(service.url);
-      socket.write(bytes);
-      const giveUp = setTimeout(() => socket.destroy(), 5_000);
-      const [head, body] = (await receivedUntilClose(socket)).split('\r\n\r\n');
-      clearTimeout(giveUp);
-      expect(head.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
-      expect(head).toContain('Connection: close');
-      expect(JSON.parse(body)).toMatchObject({ access_token: expect.any(String), refresh_token: expect.any(String) });
-      expect(tokenRequests(emulator)).toHaveLength(1);
-    });
+    it.each([1, 2])(
+      'garbage after %i complete request(s), or a body longer than its Content-Length: each is still answered (its code is spent), then the connection closes',
+      async (requests) => {
+        const swapRequest = () => rawFormPost('/swap', `code=${emulator.mintCode({ redirectUri: MOBILE_CALLBACK })}`);
+        // What follows the last announced length is parsed as a next request, and is not one.
+        const bytes = `${Array.from({ length: requests }, swapRequest).join('')}&client_id=x`;
+        // Written without ending: a client that half-closes has gone, as far as Node's server is concerned.
+        const socket = rawConnection(service.url);
+        socket.write(bytes);
+        const giveUp = setTimeout(() => socket.destroy(), 5_000);
+        const answers = answersIn(await receivedUntilClose(socket));
+        clearTimeout(giveUp);
+        expect(answers.map((answer) => answer.statusLine)).toEqual(Array(requests).fill('HTTP/1.1 200 OK'));
+        expect(answers.map((answer) => answer.connection)).toEqual([...Array(requests - 1).fill('keep-alive'), 'close']);
+        for (const answer of answers) {
+          expect(JSON.parse(answer.body)).toMatchObject({ access_token: expect.any(String), refresh_token: expect.any(String) });
+        }
+        expect(tokenRequests(emulator)).toHaveLength(requests);
+      },
+    );
 
     it('a body announced over 16 KiB is refused at once, with the connection closed, however long the client would send', async () => {
       const socket = rawConnection(service.url);

@@ -1,6 +1,11 @@
 import { once } from 'node:events';
 import { Duplex } from 'node:stream';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import { ClientSocket, clientErrorAnswerer } from './client-error';
+import { noteLatestAnswer } from './latest-answer';
+
+const completeRequest = () => Object.assign(new IncomingMessage(new Socket()), { complete: true });
 
 const answer = clientErrorAnswerer(15_000);
 
@@ -62,12 +67,15 @@ describe('clientErrorAnswerer', () => {
     expect(written()).toBe('');
   });
 
-  it('a complete request waiting for its answer (the fault is in what followed it): left to get its answer, which closes the connection', () => {
-    const headers: Record<string, string> = {};
-    const { socket, written } = fakeSocket({ headersSent: false, req: { complete: true }, setHeader: (name, value) => (headers[name] = value) });
+  it('complete requests waiting for their answers (the fault is in what followed): left to get them, the last closing the connection, nothing more read', () => {
+    const first = new ServerResponse(completeRequest());
+    const { socket, written } = fakeSocket(Object.assign(first, { req: { complete: true } }));
+    const last = new ServerResponse(completeRequest());
+    noteLatestAnswer(Object.assign(completeRequest(), { socket }) as IncomingMessage, last);
     answer(failure('HPE_INVALID_METHOD'), socket);
-    expect(headers).toEqual({ Connection: 'close' });
+    expect([first.getHeader('connection'), last.getHeader('connection')]).toEqual([undefined, 'close']);
     expect(written()).toBe('');
     expect(socket.destroyed).toBe(false);
+    expect(socket.isPaused()).toBe(true);
   });
 });

@@ -1,18 +1,18 @@
 import type { Duplex } from 'node:stream';
+import { closeAfterLatestAnswer } from './latest-answer';
 
-/** The socket as Node's HTTP server hands it to `clientError`: with the response in flight on it, if any. */
-export type ClientSocket = Duplex & {
-  _httpMessage?: { headersSent: boolean; req?: { complete: boolean }; setHeader?(name: string, value: string): unknown };
-};
+/** The socket as Node's HTTP server hands it to `clientError`: with the first answer due on it, if any. */
+export type ClientSocket = Duplex & { _httpMessage?: { headersSent: boolean; req?: { complete: boolean } } };
 
 /**
  * A `clientError` listener for a server whose requests must arrive within `requestTimeoutMs`.
  * Node answers these errors itself with a bare status line; this answers in the OAuth shape
  * every other error has, with `no-store`, then closes the connection.
  *
- * It answers only a request still arriving. A complete request waiting for its answer (the
- * fault is in what followed it: a pipelined request, or a body longer than its Content-Length)
- * still gets its own answer, which then closes the connection: it may have spent a code. An
+ * It answers only a request still arriving. Complete requests waiting for their answers (the
+ * fault is in what followed them: a body longer than its Content-Length, garbage pipelined
+ * behind) still get them, the last one closing the connection: they may have spent a code.
+ * Nothing more is read meanwhile: Node would raise this error again for every further chunk. An
  * answer already under way would be corrupted by another, so the connection just closes. A
  * peer that is gone gets nothing.
  */
@@ -24,8 +24,8 @@ export function clientErrorAnswerer(requestTimeoutMs: number) {
   };
   return (error: NodeJS.ErrnoException, socket: ClientSocket): void => {
     const inFlight = socket._httpMessage;
-    if (error.code !== 'ECONNRESET' && socket.writable && inFlight?.req?.complete && !inFlight.headersSent) {
-      inFlight.setHeader?.('Connection', 'close');
+    if (error.code !== 'ECONNRESET' && socket.writable && inFlight?.req?.complete && !inFlight.headersSent && closeAfterLatestAnswer(socket)) {
+      socket.pause();
       return;
     }
     if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent || inFlight?.req?.complete) {

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { OutgoingMessage, Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-
-/** A server's socket, with Node's own field for the answer in flight on it. */
-type ServerSocket = Socket & { _httpMessage?: OutgoingMessage | null };
+import { closeAfterLatestAnswer } from '../common/latest-answer';
 
 /**
  * Whether this instance wants new traffic. Deliberately independent of Spotify: one Spotify
@@ -12,34 +10,27 @@ type ServerSocket = Socket & { _httpMessage?: OutgoingMessage | null };
 @Injectable()
 export class ReadinessService {
   private shuttingDown = false;
-  private readonly connections = new Set<ServerSocket>();
+  private readonly connections = new Set<Socket>();
 
   get isShuttingDown(): boolean {
     return this.shuttingDown;
   }
 
-  /**
-   * Follows `server`'s connections, so that a shutdown reaches the answers already in flight.
-   * Per connection rather than per request: a listener on every response cost about a tenth of
-   * the instructions of a /refresh (`npm run bench`, BENCH_INSTRUCTIONS).
-   */
+  /** Follows `server`'s connections, so that a shutdown reaches the answers already due on them. */
   watch(server: Server): void {
-    server.on('connection', (socket: ServerSocket) => {
+    server.on('connection', (socket: Socket) => {
       this.connections.add(socket);
       socket.once('close', () => this.connections.delete(socket));
     });
   }
 
   /**
-   * From now on `/health/ready` answers 503 and answers close their connections, those in flight
-   * included: a keep-alive answer sent after the listener closed would leave an idle socket that
-   * holds the close open until the grace period runs out.
+   * From now on `/health/ready` answers 503 and answers close their connections, those already
+   * due included: a keep-alive answer sent after the listener closed would leave an idle socket
+   * that holds the close open until the grace period runs out.
    */
   beginShutdown(): void {
     this.shuttingDown = true;
-    for (const socket of this.connections) {
-      const inFlight = socket._httpMessage;
-      if (inFlight && !inFlight.headersSent) inFlight.setHeader('Connection', 'close');
-    }
+    for (const socket of this.connections) closeAfterLatestAnswer(socket);
   }
 }

@@ -21,3 +21,16 @@ export function rawExchange(url: string, bytes: string): Promise<string> {
   socket.end(bytes);
   return receivedUntilClose(socket);
 }
+
+/** A form POST as raw bytes, its Content-Length exactly the form's. */
+export function rawFormPost(path: string, form: string): string {
+  return `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(form)}\r\n\r\n${form}`;
+}
+
+/** The answers one after another in what a connection received: status line, `Connection` header, body. */
+export function answersIn(received: string): Array<{ statusLine: string; connection: string | undefined; body: string }> {
+  return received.split(/(?=HTTP\/1\.1 )/).map((answer) => {
+    const [head, body] = answer.split('\r\n\r\n');
+    return { statusLine: head.split('\r\n')[0], connection: /\r\nConnection: (\S+)/.exec(head)?.[1], body };
+  });
+}
