@@ -503,6 +503,22 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       },
     );
 
+    it('garbage after a slow request and a fast one pipelined behind it, already answered: both answers go out, then the connection closes', async () => {
+      emulator.injectFault({ kind: 'latency', ms: 500 });
+      const socket = rawConnection(service.url);
+      let serverClosed = true;
+      const giveUp = setTimeout(() => {
+        serverClosed = false;
+        socket.destroy();
+      }, 5_000);
+      socket.write(`${rawFormPost('/swap', `code=${emulator.mintCode({ redirectUri: MOBILE_CALLBACK })}`)}GET /no/such/path HTTP/1.1\r\nHost: x\r\n\r\n&garbage`);
+      const answers = answersIn(await receivedUntilClose(socket));
+      clearTimeout(giveUp);
+      expect(answers.map((answer) => answer.statusLine)).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 404 Not Found']);
+      expect(JSON.parse(answers[0].body)).toMatchObject({ access_token: expect.any(String) });
+      expect(serverClosed).toBe(true);
+    });
+
     it('a body announced over 16 KiB is refused at once, with the connection closed, however long the client would send', async () => {
       const socket = rawConnection(service.url);
       socket.write('POST /swap HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000000000\r\n\r\ncode=');

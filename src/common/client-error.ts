@@ -11,9 +11,8 @@ export type ClientSocket = Duplex & { _httpMessage?: { headersSent: boolean; req
  *
  * It answers only a request still arriving. Complete requests waiting for their answers (the
  * fault is in what followed them: a body longer than its Content-Length, garbage pipelined
- * behind) still get them, the last one closing the connection: they may have spent a code.
- * Nothing more is read meanwhile: Node would raise this error again for every further chunk. An
- * answer already under way would be corrupted by another, so the connection just closes. A
+ * behind) still get them, and the connection closes after the last: they may have spent a code.
+ * Nothing more is read meanwhile: Node would raise this error again for every further chunk. A
  * peer that is gone gets nothing.
  */
 export function clientErrorAnswerer(requestTimeoutMs: number) {
@@ -24,7 +23,7 @@ export function clientErrorAnswerer(requestTimeoutMs: number) {
   };
   return (error: NodeJS.ErrnoException, socket: ClientSocket): void => {
     const inFlight = socket._httpMessage;
-    if (error.code !== 'ECONNRESET' && socket.writable && inFlight?.req?.complete && !inFlight.headersSent && closeAfterLatestAnswer(socket)) {
+    if (error.code !== 'ECONNRESET' && socket.writable && inFlight?.req?.complete && closeAfterLatestAnswer(socket)) {
       socket.pause();
       return;
     }

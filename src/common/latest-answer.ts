@@ -16,12 +16,15 @@ export function noteLatestAnswer(request: IncomingMessage, response: ServerRespo
 }
 
 /**
- * Makes the connection close after the last answer due on it, when that answer has not started
- * yet (answers go out in order, so every one before it is still sent); `false` when it has.
+ * Makes the connection close after the last answer due on it (answers go out in order, so every
+ * one before it is still sent): by its `Connection: close` when it has not started, else by
+ * ending the socket once it has gone out (it may be written yet queued behind a slower one).
+ * `false` when no answer is due: the connection is idle.
  */
 export function closeAfterLatestAnswer(socket: Duplex): boolean {
   const latest = (socket as NotedSocket)[LATEST_ANSWER];
-  if (latest === undefined || latest.headersSent) return false;
-  latest.setHeader('Connection', 'close');
+  if (latest === undefined || latest.writableFinished) return false;
+  if (latest.headersSent) latest.once('finish', () => socket.end());
+  else latest.setHeader('Connection', 'close');
   return true;
 }
