@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -511,12 +512,19 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
         serverClosed = false;
         socket.destroy();
       }, 5_000);
-      socket.write(`${rawFormPost('/swap', `code=${emulator.mintCode({ redirectUri: MOBILE_CALLBACK })}`)}GET /no/such/path HTTP/1.1\r\nHost: x\r\n\r\n&garbage`);
-      const answers = answersIn(await receivedUntilClose(socket));
+      socket.write(`${rawFormPost('/swap', `code=${emulator.mintCode({ redirectUri: MOBILE_CALLBACK })}`)}GET /no/such/path HTTP/1.1\r\nHost: x\r\n\r\n`);
+      const received = receivedUntilClose(socket);
+      // Once the 404 is written, queued behind the /swap that waits on Spotify.
+      await sleep(200);
+      socket.write('&garbage');
+      const answers = answersIn(await received);
       clearTimeout(giveUp);
       expect(answers.map((answer) => answer.statusLine)).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 404 Not Found']);
       expect(JSON.parse(answers[0].body)).toMatchObject({ access_token: expect.any(String) });
       expect(serverClosed).toBe(true);
+      // Let go of on the server's side too: a half-closed socket it no longer reads would hold it open.
+      const server = service.app.getHttpServer() as Server;
+      await until('the server to hold no connection', () => new Promise<boolean>((resolve) => server.getConnections((_error, open) => resolve(open === 0))));
     });
 
     it('a body announced over 16 KiB is refused at once, with the connection closed, however long the client would send', async () => {

@@ -24,7 +24,8 @@ export function noteLatestAnswer(request: IncomingMessage, response: ServerRespo
 export function closeAfterLatestAnswer(socket: Duplex): boolean {
   const latest = (socket as NotedSocket)[LATEST_ANSWER];
   if (latest === undefined || latest.writableFinished) return false;
-  if (latest.headersSent) latest.once('finish', () => socket.end());
+  // Destroyed once our end is written: a paused socket would never read the peer's, and stay.
+  if (latest.headersSent) latest.once('finish', () => socket.end(() => socket.destroy()));
   else latest.setHeader('Connection', 'close');
   return true;
 }
