@@ -237,8 +237,8 @@ describe('Running it like production', () => {
     });
     afterAll(() => guarded.close());
 
-    it('answers a scrape that brings the token as a bearer token', async () => {
-      const scrape = await request(guarded.url).get('/metrics').set('Authorization', `Bearer ${TOKEN}`);
+    it.each([`Bearer ${TOKEN}`, `bearer ${TOKEN}`, `Bearer  ${TOKEN}`])('answers a scrape that brings the token as a bearer token: %s', async (authorization) => {
+      const scrape = await request(guarded.url).get('/metrics').set('Authorization', authorization);
       expect(scrape.status).toBe(200);
       expect(scrape.text).toMatch(/^# TYPE http_requests_total counter$/m);
     });

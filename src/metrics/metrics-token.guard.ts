@@ -6,8 +6,8 @@ import { safeEqual } from '../common/safe-equal';
 import { TOKEN68 } from '../config/environment';
 import { httpConfig } from '../config/http.config';
 
-/** `Bearer <token68>` and nothing else (RFC 6750 §2.1; the scheme in any case). */
-const BEARER_AUTHORIZATION = new RegExp(`^Bearer (${TOKEN68})$`, 'i');
+/** `Bearer <token68>` and nothing else (RFC 6750 §2.1; the scheme in any case, one or more spaces as RFC 7235 allows). */
+const BEARER_AUTHORIZATION = new RegExp(`^Bearer +(${TOKEN68})$`, 'i');
 
 /**
  * With `METRICS_TOKEN` set, a scrape must bring it as a bearer token: for hosts with no private
