@@ -23,11 +23,15 @@ export function clientErrorAnswerer(requestTimeoutMs: number) {
   };
   return (error: NodeJS.ErrnoException, socket: ClientSocket): void => {
     const inFlight = socket._httpMessage;
-    if (error.code !== 'ECONNRESET' && socket.writable && inFlight?.req?.complete && closeAfterLatestAnswer(socket)) {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    if (inFlight?.req?.complete && closeAfterLatestAnswer(socket)) {
       socket.pause();
       return;
     }
-    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent || inFlight?.req?.complete) {
+    if (inFlight?.headersSent || inFlight?.req?.complete) {
       socket.destroy();
       return;
     }
