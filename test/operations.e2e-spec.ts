@@ -56,6 +56,9 @@ describe('Running it like production', () => {
   });
 
   describe('graceful shutdown', () => {
+    /** What drainAndClose logs, kept for the assertions. */
+    const shutdownLogger = () => ({ log: jest.fn(), warn: jest.fn(), error: jest.fn() });
+
     /** Resolves once the emulator has taken `count` token requests: the last one is now in flight upstream. */
     async function upstreamReceived(count: number): Promise<void> {
       await until(`token request ${count} to reach the emulator`, () => tokenRequests(emulator).length >= count);
@@ -72,7 +75,7 @@ describe('Running it like production', () => {
       const inFlight = request(service.url).post('/refresh').type('form').send({ refresh_token: sealed });
       const answered = inFlight.then((response) => response);
       await upstreamReceived(received + 1);
-      const logger = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
+      const logger = shutdownLogger();
       // Not ready from the first moment; the listener stays open for the delay, long enough for
       // the probe below to connect however slow the machine.
       const drained = drainAndClose(service.app, { shutdownDelayMs: 2000, shutdownGraceMs: 8000 }, logger);
@@ -98,7 +101,7 @@ describe('Running it like production', () => {
       // fetch keeps its socket for the next call, as a balancer does.
       const answered = fetch(`${service.url}/refresh`, { method: 'POST', body: new URLSearchParams({ refresh_token: sealed }) });
       await upstreamReceived(received + 1);
-      const logger = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
+      const logger = shutdownLogger();
       await drainAndClose(service.app, { shutdownDelayMs: 0, shutdownGraceMs: 5_000 }, logger);
       const response = await answered;
       expect(response.status).toBe(200);
@@ -115,13 +118,13 @@ describe('Running it like production', () => {
       const service = await startTestApp(serviceEnvironment(emulator.url, { UPSTREAM_TIMEOUT_MS: '10000' }));
       emulator.latencyMs = 1000;
       const received = tokenRequests(emulator).length;
-      const swapRequest = rawFormPost('/swap', `code=${emulator.mintCode({ redirectUri: MOBILE_CALLBACK })}`);
-      const secondRequest = second === '/swap' ? rawFormPost('/swap', `code=${emulator.mintCode({ redirectUri: MOBILE_CALLBACK })}`) : `GET ${second} HTTP/1.1\r\nHost: x\r\n\r\n`;
+      const swapRequest = () => rawFormPost('/swap', `code=${emulator.mintCode({ redirectUri: MOBILE_CALLBACK })}`);
+      const secondRequest = second === '/swap' ? swapRequest() : `GET ${second} HTTP/1.1\r\nHost: x\r\n\r\n`;
       const socket = rawConnection(service.url);
-      socket.write(swapRequest + secondRequest);
+      socket.write(swapRequest() + secondRequest);
       const answered = receivedUntilClose(socket);
       await upstreamReceived(received + 1);
-      const logger = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
+      const logger = shutdownLogger();
       await drainAndClose(service.app, { shutdownDelayMs: 0, shutdownGraceMs: 8_000 }, logger);
       const answers = answersIn(await answered);
       expect(answers.map((answer) => answer.statusLine)).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK']);
@@ -140,7 +143,7 @@ describe('Running it like production', () => {
         () => 'cut',
       );
       await upstreamReceived(received + 1);
-      const logger = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
+      const logger = shutdownLogger();
       const started = Date.now();
       await drainAndClose(service.app, { shutdownDelayMs: 0, shutdownGraceMs: 500 }, logger);
       expect(Date.now() - started).toBeLessThan(3000);

@@ -13,7 +13,7 @@ import { MOBILE_CALLBACK, OTHER_MOBILE_CALLBACK, startEmulator, tokenRequests } 
 import { freePort } from './support/free-port';
 import { LogCapture } from './support/log-capture';
 import { counterValues } from './support/metrics';
-import { answersIn, rawConnection, rawExchange, rawFormPost, receivedUntilClose } from './support/raw-http';
+import { answersIn, rawConnection, rawExchange, rawFormPost, receivedWithin } from './support/raw-http';
 import { listeningUrl, productionEnvironment, swapFreshCode } from './support/production-service';
 import { spawnService } from './support/service-process';
 import { serviceEnvironment, startTestApp, TEST_CLIENT, TEST_SECRET, TestApp } from './support/test-app';
@@ -492,9 +492,7 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
         // Written without ending: a client that half-closes has gone, as far as Node's server is concerned.
         const socket = rawConnection(service.url);
         socket.write(bytes);
-        const giveUp = setTimeout(() => socket.destroy(), 5_000);
-        const answers = answersIn(await receivedUntilClose(socket));
-        clearTimeout(giveUp);
+        const answers = answersIn((await receivedWithin(socket, 5_000)).received);
         expect(answers.map((answer) => answer.statusLine)).toEqual(Array(requests).fill('HTTP/1.1 200 OK'));
         expect(answers.map((answer) => answer.connection)).toEqual([...Array(requests - 1).fill('keep-alive'), 'close']);
         for (const answer of answers) {
@@ -507,21 +505,16 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
     it('garbage after a slow request and a fast one pipelined behind it, already answered: both answers go out, then the connection closes', async () => {
       emulator.injectFault({ kind: 'latency', ms: 500 });
       const socket = rawConnection(service.url);
-      let serverClosed = true;
-      const giveUp = setTimeout(() => {
-        serverClosed = false;
-        socket.destroy();
-      }, 5_000);
       socket.write(`${rawFormPost('/swap', `code=${emulator.mintCode({ redirectUri: MOBILE_CALLBACK })}`)}GET /no/such/path HTTP/1.1\r\nHost: x\r\n\r\n`);
-      const received = receivedUntilClose(socket);
+      const exchange = receivedWithin(socket, 5_000);
       // Once the 404 is written, queued behind the /swap that waits on Spotify.
       await sleep(200);
       socket.write('&garbage');
-      const answers = answersIn(await received);
-      clearTimeout(giveUp);
+      const { received, closedByServer } = await exchange;
+      const answers = answersIn(received);
       expect(answers.map((answer) => answer.statusLine)).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 404 Not Found']);
       expect(JSON.parse(answers[0].body)).toMatchObject({ access_token: expect.any(String) });
-      expect(serverClosed).toBe(true);
+      expect(closedByServer).toBe(true);
       // Let go of on the server's side too: a half-closed socket it no longer reads would hold it open.
       const server = service.app.getHttpServer() as Server;
       await until('the server to hold no connection', () => new Promise<boolean>((resolve) => server.getConnections((_error, open) => resolve(open === 0))));
@@ -532,15 +525,13 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       socket.write('POST /swap HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000000000\r\n\r\ncode=');
       // The client never stops sending: only the server can end this exchange (or, failing, the give-up timer).
       const dribble = setInterval(() => socket.write('a'.repeat(1024)), 20);
-      const giveUp = setTimeout(() => socket.destroy(), 3_000);
       try {
-        const [head, body] = (await receivedUntilClose(socket)).split('\r\n\r\n');
+        const [head, body] = (await receivedWithin(socket, 3_000)).received.split('\r\n\r\n');
         expect(head.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
         expect(head).toContain('Connection: close');
         expect(JSON.parse(body)).toEqual({ error: 'invalid_request', error_description: 'Request body is larger than 16kb' });
       } finally {
         clearInterval(dribble);
-        clearTimeout(giveUp);
         socket.destroy();
       }
     });

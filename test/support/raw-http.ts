@@ -15,6 +15,23 @@ export async function receivedUntilClose(socket: Socket): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * What `socket` receives until the server closes it, or for `giveUpMs` at most: then the socket
+ * is destroyed here and `closedByServer` is false.
+ */
+export async function receivedWithin(socket: Socket, giveUpMs: number): Promise<{ received: string; closedByServer: boolean }> {
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  let closedByServer = true;
+  const giveUp = setTimeout(() => {
+    closedByServer = false;
+    socket.destroy();
+  }, giveUpMs);
+  await new Promise((resolve) => socket.once('close', resolve));
+  clearTimeout(giveUp);
+  return { received: Buffer.concat(chunks).toString('utf8'), closedByServer };
+}
+
 /** What the server at `url` sends back to `bytes` written raw on a new connection, up to its closing it. */
 export function rawExchange(url: string, bytes: string): Promise<string> {
   const socket = rawConnection(url);
