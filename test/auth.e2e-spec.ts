@@ -24,19 +24,33 @@ function browserEnvironment(accountsUrl: string, overrides: RawEnvironment = {})
   return serviceEnvironment(accountsUrl, { REDIRECT_URI, FINAL_URI: `${FINAL_URI},${OTHER_FINAL_URI}`, ...overrides });
 }
 
-function stateCookieOf(response: request.Response, name = STATE_COOKIE) {
-  const cookies = setCookiesOf(response.headers).filter((cookie) => cookie.name === name);
+/** The one login state cookie a response sets or clears: STATEKEY, `_`, the first 8 characters of the login's state. */
+function stateCookieOf(response: request.Response, prefix = STATE_COOKIE) {
+  const cookies = setCookiesOf(response.headers).filter((cookie) => cookie.name.startsWith(`${prefix}_`));
   expect(cookies).toHaveLength(1);
   return cookies[0];
 }
 
-/** Every /callback outcome: a 302 that clears the cookie, is never cached, and leaks no Referer. */
-function expectFinishedCallback(response: request.Response, cookieName = STATE_COOKIE): URL {
+/** The name of the one login state cookie in a browser's jar. */
+function stateCookieIn(login: BrowserLogin, prefix = STATE_COOKIE): string {
+  const names = login.jar.names().filter((name) => name.startsWith(`${prefix}_`));
+  expect(names).toHaveLength(1);
+  return names[0];
+}
+
+/** Every /callback outcome: a 302 that is never cached and leaks no Referer. */
+function expectLanding(response: request.Response): URL {
   expect(response.status).toBe(302);
   expectNoStore(response);
   expect(response.headers['referrer-policy']).toBe('no-referrer');
-  expect(isDeletion(stateCookieOf(response, cookieName))).toBe(true);
   return locationOf(response);
+}
+
+/** The outcome of a /callback whose state names a login: that login's cookie is cleared. */
+function expectFinishedCallback(response: request.Response, cookieName = STATE_COOKIE): URL {
+  const landing = expectLanding(response);
+  expect(isDeletion(stateCookieOf(response, cookieName))).toBe(true);
+  return landing;
 }
 
 /** A failed /callback lands on `page` with `error` and nothing else. */
@@ -164,8 +178,8 @@ describe('Browser login (/login, /callback)', () => {
       const longest = `${FINAL_URI}?q=${character.repeat(room / weight)}`;
       const response = await request(service.url).get(`/login?return_to=${encodeURIComponent(longest)}`);
       expect(response.status).toBe(302);
-      const stateCookie = (response.headers['set-cookie'] as unknown as string[]).find((cookie) => cookie.startsWith(`${STATE_COOKIE}=`));
-      expect(stateCookie?.split(';')[0].length).toBeLessThan(4096);
+      const stateCookie = stateCookieOf(response);
+      expect(`${stateCookie.name}=${stateCookie.value}`.length).toBeLessThan(4096);
     });
   });
 
@@ -243,44 +257,42 @@ describe('Browser login (/login, /callback)', () => {
 
   describe('state failures land on FINAL_URI with error=state_mismatch, before any code is redeemed', () => {
     const randomState = () => randomBytes(32).toString('base64url');
+    /** A state whose first 8 characters, and so its cookie's name, are the login's own. */
+    const sameCookieOtherNonce = (redirect: URL) => `${(redirect.searchParams.get('state') as string).slice(0, 8)}${randomState().slice(8)}`;
 
     /** Each case meddles with a browser that has just been sent back by Spotify. */
     it.each<[string, (login: BrowserLogin, spotifyRedirect: URL) => URL | string]>([
       ['no state cookie', (login, redirect) => {
-        login.jar.delete(STATE_COOKIE);
+        login.jar.delete(stateCookieIn(login));
         return redirect;
       }],
       ['an empty state cookie', (login, redirect) => {
-        login.jar.set(STATE_COOKIE, '');
+        login.jar.set(stateCookieIn(login), '');
         return redirect;
       }],
       ['a forged cookie (ciphertext flipped)', (login, redirect) => {
-        login.jar.set(STATE_COOKIE, flipByte(login.jar.get(STATE_COOKIE) as string, 20));
+        login.jar.set(stateCookieIn(login), flipByte(login.jar.get(stateCookieIn(login)) as string, 20));
         return redirect;
       }],
       ['a forged cookie (tag flipped)', (login, redirect) => {
-        const sealed = login.jar.get(STATE_COOKIE) as string;
-        login.jar.set(STATE_COOKIE, flipByte(sealed, Buffer.from(sealed, 'base64url').length - 1));
+        const sealed = login.jar.get(stateCookieIn(login)) as string;
+        login.jar.set(stateCookieIn(login), flipByte(sealed, Buffer.from(sealed, 'base64url').length - 1));
         return redirect;
       }],
       ['a cookie that is not sealed at all', (login, redirect) => {
-        login.jar.set(STATE_COOKIE, Buffer.from('{"nonce":"x"}').toString('base64url'));
+        login.jar.set(stateCookieIn(login), Buffer.from('{"nonce":"x"}').toString('base64url'));
         return redirect;
       }],
       ['a cookie-parser JSON cookie (j: prefix)', (login, redirect) => {
-        login.jar.set(STATE_COOKIE, 'j:{"nonce":"x"}');
+        login.jar.set(stateCookieIn(login), 'j:{"nonce":"x"}');
         return redirect;
       }],
-      ['a state that does not match the nonce', (_login, redirect) => {
+      ['a state that names no login of this browser', (_login, redirect) => {
         redirect.searchParams.set('state', randomState());
         return redirect;
       }],
-      ['no state parameter', (_login, redirect) => {
-        redirect.searchParams.delete('state');
-        return redirect;
-      }],
-      ['the state parameter twice', (_login, redirect) => {
-        redirect.searchParams.append('state', redirect.searchParams.get('state') as string);
+      ["a state that names this login's cookie but not its nonce", (_login, redirect) => {
+        redirect.searchParams.set('state', sameCookieOtherNonce(redirect));
         return redirect;
       }],
     ])('%s', async (_case, meddle) => {
@@ -289,6 +301,24 @@ describe('Browser login (/login, /callback)', () => {
       const response = await login.callback(meddle(login, spotifyRedirect));
       expectLandingError(response, 'state_mismatch');
       expect(tokenRequests(emulator)).toHaveLength(0);
+    });
+
+    it.each<[string, (redirect: URL) => void]>([
+      ['no state parameter', (redirect) => redirect.searchParams.delete('state')],
+      ['the state parameter twice', (redirect) => redirect.searchParams.append('state', redirect.searchParams.get('state') as string)],
+    ])('%s: names no login, so no login cookie is touched and the real callback still finishes', async (_case, meddle) => {
+      const login = browser();
+      const spotifyRedirect = await approveAutomatically(locationOf(await login.start()));
+      const meddled = new URL(spotifyRedirect);
+      meddle(meddled);
+      const response = await login.callback(meddled);
+      const landing = expectLanding(response);
+      expect(`${landing.origin}${landing.pathname}`).toBe(FINAL_URI);
+      expect(landingResult(landing)).toEqual({ error: 'state_mismatch' });
+      expect(setCookiesOf(response.headers)).toEqual([]);
+      expect(tokenRequests(emulator)).toHaveLength(0);
+
+      expect(landingResult(expectFinishedCallback(await login.callback(spotifyRedirect))).access_token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
     });
 
     it('the attacker\'s own state cookie with the victim\'s code (login CSRF)', async () => {
@@ -302,8 +332,9 @@ describe('Browser login (/login, /callback)', () => {
     it('a replayed callback: the cookie was cleared by the first one', async () => {
       const login = browser();
       const spotifyRedirect = await approveAutomatically(locationOf(await login.start()));
+      const stateCookie = stateCookieIn(login);
       expect(landingResult(expectFinishedCallback(await login.callback(spotifyRedirect))).access_token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
-      expect(login.jar.get(STATE_COOKIE)).toBeUndefined();
+      expect(login.jar.get(stateCookie)).toBeUndefined();
 
       expectLandingError(await login.callback(spotifyRedirect), 'state_mismatch');
       expect(tokenRequests(emulator)).toHaveLength(1);
@@ -341,6 +372,21 @@ describe('Browser login (/login, /callback)', () => {
         expect(tokenRequests(emulator)).toHaveLength(0);
       }
     });
+
+    it('an expired login lands on the return_to it chose: its cookie is authentic, so its page is known', async () => {
+      const login = browser();
+      const spotifyRedirect = await approveAutomatically(locationOf(await login.start({ return_to: OTHER_FINAL_URI })));
+      expectLandingError(await later(service, 601_000, () => login.callback(spotifyRedirect)), 'state_mismatch', OTHER_FINAL_URI);
+      expect(tokenRequests(emulator)).toHaveLength(0);
+    });
+
+    it('a return_to is not trusted from a cookie that does not open: such a login lands on the first FINAL_URI', async () => {
+      const login = browser();
+      const spotifyRedirect = await approveAutomatically(locationOf(await login.start({ return_to: OTHER_FINAL_URI })));
+      login.jar.set(stateCookieIn(login), flipByte(login.jar.get(stateCookieIn(login)) as string, 20));
+      expectLandingError(await login.callback(spotifyRedirect), 'state_mismatch', FINAL_URI);
+    });
+
     it('counts each refusal in login_state_failures_total by its reason, and in browser_logins_total as state_mismatch', async () => {
       const counts = async () => ({
         stateFailures: await counterValues(service.url, 'login_state_failures_total'),
@@ -353,15 +399,76 @@ describe('Browser login (/login, /callback)', () => {
         expectLandingError(await later(service, ageMs, () => login.callback(spotifyRedirect)), 'state_mismatch');
       };
       const before = await counts();
-      await refuse((login) => login.jar.delete(STATE_COOKIE));
-      await refuse((login) => login.jar.set(STATE_COOKIE, flipByte(login.jar.get(STATE_COOKIE) as string, 20)));
-      // A value cookie-parser turns into an object is not one this service sealed: invalid, not missing.
-      await refuse((login) => login.jar.set(STATE_COOKIE, 'j:{"nonce":"x"}'));
-      await refuse(() => undefined, 601_000);
+      await refuse((login) => login.jar.delete(stateCookieIn(login)));
+      // A state naming no cookie of this browser: it has none for that login.
       await refuse((_login, redirect) => redirect.searchParams.set('state', randomState()));
+      await refuse((login) => login.jar.set(stateCookieIn(login), flipByte(login.jar.get(stateCookieIn(login)) as string, 20)));
+      // A value cookie-parser turns into an object is not one this service sealed: invalid, not missing.
+      await refuse((login) => login.jar.set(stateCookieIn(login), 'j:{"nonce":"x"}'));
+      await refuse(() => undefined, 601_000);
+      await refuse((_login, redirect) => redirect.searchParams.set('state', sameCookieOtherNonce(redirect)));
       const after = await counts();
-      expect(counterGains(before.stateFailures, after.stateFailures)).toEqual({ missing: 1, invalid: 2, expired: 1, mismatch: 1 });
-      expect(counterGains(before.logins, after.logins)).toEqual({ state_mismatch: 5 });
+      expect(counterGains(before.stateFailures, after.stateFailures)).toEqual({ missing: 2, invalid: 2, expired: 1, mismatch: 1 });
+      expect(counterGains(before.logins, after.logins)).toEqual({ state_mismatch: 6 });
+    });
+  });
+
+  describe('several logins in one browser (tabs), each finished by its own callback', () => {
+    const cookieOf = (spotifyRedirect: URL) => `${STATE_COOKIE}_${(spotifyRedirect.searchParams.get('state') as string).slice(0, 8)}`;
+    const stateCookieBytes = (login: BrowserLogin) =>
+      login.jar
+        .names()
+        .filter((name) => name.startsWith(`${STATE_COOKIE}_`))
+        .reduce((bytes, name) => bytes + `${name}=${login.jar.get(name)}; `.length, 0);
+
+    it.each([
+      ['in the order they started', [0, 1]],
+      ['in reverse order', [1, 0]],
+    ])('two logins finished %s both land with tokens on their own pages', async (_case, order) => {
+      const login = browser();
+      const spotifyRedirects = [
+        await approveAutomatically(locationOf(await login.start())),
+        await approveAutomatically(locationOf(await login.start({ return_to: OTHER_FINAL_URI }))),
+      ];
+      const pages = [FINAL_URI, OTHER_FINAL_URI];
+      for (const index of order) {
+        const response = await login.callback(spotifyRedirects[index]);
+        expect(stateCookieOf(response).name).toBe(cookieOf(spotifyRedirects[index]));
+        const landing = expectFinishedCallback(response);
+        expect(`${landing.origin}${landing.pathname}${landing.search}`).toBe(pages[index]);
+        expect(landingResult(landing).access_token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+      }
+      expect(login.jar.names()).toEqual([]);
+    });
+
+    it('holds ordinary logins in progress within 4 KB of cookies, pushing out the oldest', async () => {
+      const login = browser();
+      const spotifyRedirects: URL[] = [];
+      for (let started = 0; started < 20; started++) {
+        spotifyRedirects.push(await approveAutomatically(locationOf(await login.start())));
+        expect(stateCookieBytes(login)).toBeLessThanOrEqual(4096);
+      }
+      const kept = login.jar.names().length;
+      expect(kept).toBeGreaterThanOrEqual(12);
+      expect(kept).toBeLessThan(20);
+      expect(login.jar.names()).toEqual(spotifyRedirects.slice(-kept).map(cookieOf));
+
+      expectLandingError(await login.callback(spotifyRedirects[0]), 'state_mismatch');
+      expect(landingResult(expectFinishedCallback(await login.callback(spotifyRedirects[19]))).access_token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+    });
+
+    it('a login with a long return_to pushes out an older one that would not fit beside it, and any state cookie that does not open', async () => {
+      const login = browser();
+      const long = `${FINAL_URI}?q=${'a'.repeat(1500)}`;
+      const first = await approveAutomatically(locationOf(await login.start({ return_to: long })));
+      login.jar.set(`${STATE_COOKIE}_planted0`, 'not-sealed');
+      const started = await login.start({ return_to: long });
+      const second = await approveAutomatically(locationOf(started));
+      const lines = setCookiesOf(started.headers);
+      expect(lines.filter(isDeletion).map((line) => line.name).sort()).toEqual([cookieOf(first), `${STATE_COOKIE}_planted0`].sort());
+      expect(login.jar.names()).toEqual([cookieOf(second)]);
+
+      expect(landingResult(expectFinishedCallback(await login.callback(second))).access_token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
     });
   });
 
@@ -418,11 +525,12 @@ describe('Browser login (/login, /callback)', () => {
     it('a used code (the state cookie copied and replayed) → Spotify\'s invalid_grant', async () => {
       const login = browser();
       const spotifyRedirect = await approveAutomatically(locationOf(await login.start()));
-      const copied = login.jar.copy();
+      const stateCookie = stateCookieIn(login);
+      const copied = login.jar.get(stateCookie) as string;
       expect(landingResult(expectFinishedCallback(await login.callback(spotifyRedirect))).access_token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
 
       const replay = new BrowserLogin(service.url);
-      replay.jar.set(STATE_COOKIE, copied.get(STATE_COOKIE) as string);
+      replay.jar.set(stateCookie, copied);
       expectLandingError(await replay.callback(spotifyRedirect), 'invalid_grant');
       expect(tokenRequests(emulator)).toHaveLength(2);
     });
@@ -432,10 +540,11 @@ describe('Browser login (/login, /callback)', () => {
       try {
         const login = new BrowserLogin(limited.url);
         const spotifyRedirect = await approveAutomatically(locationOf(await login.start({ return_to: OTHER_FINAL_URI })));
-        const cookie = login.jar.get(STATE_COOKIE) as string;
+        const stateCookie = stateCookieIn(login);
+        const cookie = login.jar.get(stateCookie) as string;
         const replay = () => {
           const again = new BrowserLogin(limited.url);
-          again.jar.set(STATE_COOKIE, cookie);
+          again.jar.set(stateCookie, cookie);
           return again.callback(spotifyRedirect);
         };
         expect(landingResult(expectFinishedCallback(await replay())).access_token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
@@ -547,7 +656,8 @@ describe('The state cookie behind a TLS-terminating proxy', () => {
       const spotifyRedirect = await approveAutomatically(locationOf(await attacker.start({}, HTTPS)));
       const redeemedBefore = tokenRequests(emulator).length;
       const victim = new BrowserLogin(service.url);
-      victim.jar.set(STATE_COOKIE, attacker.jar.get(SECURE_STATE_COOKIE) as string);
+      const attackerCookie = stateCookieIn(attacker, SECURE_STATE_COOKIE);
+      victim.jar.set(attackerCookie.replace(/^__Host-/, ''), attacker.jar.get(attackerCookie) as string);
       const landing = expectFinishedCallback(await victim.callback(spotifyRedirect, undefined, HTTPS), SECURE_STATE_COOKIE);
       expect(landingResult(landing)).toEqual({ error: 'state_mismatch' });
       expect(tokenRequests(emulator)).toHaveLength(redeemedBefore);

@@ -37,6 +37,17 @@ describeInBrowser('The offline demo in a real browser (headless Chromium)', () =
     expect(pageErrors).toEqual([]);
   }, 30_000);
 
+  it('two tabs at the consent page at once: each Approve lands its own tab on the demo page, signed in', async () => {
+    const tabs = [page, await context.newPage()];
+    for (const tab of tabs) await tab.goto(`${serviceUrl}/login`);
+    for (const tab of tabs) {
+      await tab.locator('#approve').click();
+      await tab.getByText('Emulator User (emulator-user)').waitFor();
+      expect(tab.url()).toBe(`${serviceUrl}/demo`);
+    }
+    expect(pageErrors).toEqual([]);
+  }, 30_000);
+
   it('Deny: lands on the demo page showing access_denied', async () => {
     await page.goto(`${serviceUrl}/login`);
     await page.locator('#deny').click();

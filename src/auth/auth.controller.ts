@@ -1,10 +1,9 @@
-import { Controller, Get, HttpRedirectResponse, Query, Redirect, Res, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import { Controller, Get, HttpRedirectResponse, Query, Redirect, Req, Res, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { NO_STORE_HEADERS } from '../common/no-store';
 import { AuthorizationRefusedError } from '../common/oauth.error';
 import { oauthValidationPipe } from '../common/oauth-validation.pipe';
-import { OverHttps } from '../common/over-https';
 import { MetricsService } from '../metrics/metrics.service';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { SessionCookieService } from '../session/session-cookie.service';
@@ -44,7 +43,7 @@ export class AuthController {
     description: 'To Spotify /authorize',
     headers: {
       Location: { description: "Spotify's /authorize URL with state and code_challenge", schema: { type: 'string' } },
-      'Set-Cookie': { description: 'The sealed state cookie (STATEKEY, __Host- prefixed over HTTPS): HttpOnly, SameSite=Lax, Max-Age=600', schema: { type: 'string' } },
+      'Set-Cookie': { description: 'The sealed state cookie of this login (STATEKEY_ and the first 8 characters of its state, __Host- prefixed over HTTPS): HttpOnly, SameSite=Lax, Max-Age=600; may also clear the oldest logins in progress when they would outgrow 4 KB', schema: { type: 'string' } },
     },
   })
   @ApiOAuthErrors(INVALID_REQUEST, [400, 'invalid_scope', 'A scope Spotify does not know'], SLOW_DOWN)
@@ -52,11 +51,11 @@ export class AuthController {
   @Redirect()
   start(
     @Query() query: LoginQueryDto,
-    @OverHttps() secure: boolean,
+    @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): HttpRedirectResponse {
     const { authorizeUrl, state } = this.login.start(query);
-    this.stateCookie.issue(response, secure, state);
+    this.stateCookie.issue(request, response, state);
     response.set(NO_STORE_HEADERS);
     return { url: authorizeUrl, statusCode: FOUND };
   }
@@ -75,7 +74,7 @@ export class AuthController {
     description: 'To the landing page, with the result',
     headers: {
       Location: { description: 'FINAL_URI (or return_to) with the tokens (session mode: login=ok) or error=', schema: { type: 'string' } },
-      'Set-Cookie': { description: 'Clears the state cookie (single use); in session mode, sets the session cookie', schema: { type: 'string' } },
+      'Set-Cookie': { description: "Clears this login's state cookie (single use); in session mode, sets the session cookie", schema: { type: 'string' } },
     },
   })
   // Limited like /login: each callback with a valid state cookie costs a call to Spotify, and one
@@ -88,14 +87,14 @@ export class AuthController {
   async finish(
     @Query() query: CallbackQueryDto,
     @VerifiedLoginState() state: LoginState,
-    @OverHttps() secure: boolean,
+    @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<HttpRedirectResponse> {
     if (query.error !== undefined) throw new AuthorizationRefusedError(query.error);
     // The DTO guarantees a code whenever there is no error.
     const { landing, session } = await this.login.finish(query.code as string, state);
-    this.stateCookie.clear(response, secure);
-    if (session !== undefined) this.sessionCookie.issue(response, secure, session);
+    this.stateCookie.clear(request, response);
+    if (session !== undefined) this.sessionCookie.issue(response, request.secure, session);
     response.set(NO_STORE_HEADERS);
     this.metrics.countBrowserLogin('ok');
     return { url: landing, statusCode: FOUND };

@@ -16,7 +16,7 @@ function outcomeOf(error: OAuthError): BrowserLoginOutcome {
 /**
  * `/callback` is a page a person is looking at, so it never answers with JSON: every failure
  * sends the browser to the landing page with `error=<code>` and nothing else (no description
- * that might carry an upstream's words). The state cookie is cleared here, as on success.
+ * that might carry an upstream's words). The login's state cookie is cleared here, as on success.
  */
 @Catch()
 @Injectable()
@@ -42,8 +42,8 @@ export class CallbackExceptionFilter implements ExceptionFilter {
     logOAuthError(this.logger, error);
     noteAnsweredError(response, error.error);
 
-    this.stateCookie.clear(response, request.secure);
-    // Only a verified state's return_to is trusted; a refused one lands on the first FINAL_URI.
+    this.stateCookie.clear(request, response);
+    // Only an authentic state's return_to is trusted; anything else lands on the first FINAL_URI.
     const landing = this.landingPages.withResult(verifiedLoginStateOf(request)?.returnTo, { error: error.error });
     response.status(302).set(NO_STORE_HEADERS).location(landing).end();
   }

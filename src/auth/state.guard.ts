@@ -1,14 +1,13 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { StateMismatchError } from '../common/oauth.error';
-import { safeEqual } from '../common/safe-equal';
 import { attachVerifiedLoginState } from './request.decorators';
 import { StateCookieService } from './state-cookie.service';
 
 /**
- * Runs before `/callback` redeems anything: the state cookie must open, be under ten minutes
- * old, and hold the nonce Spotify echoed as `state` (compared in constant time). This is the
- * CSRF defence of the login: a code arriving in someone else's browser is never redeemed.
+ * Runs before `/callback` redeems anything: the cookie of the login `state` names must open, hold
+ * that nonce (compared in constant time) and be under ten minutes old. This is the CSRF defence
+ * of the login: a code arriving in someone else's browser is never redeemed.
  */
 @Injectable()
 export class StateGuard implements CanActivate {
@@ -17,11 +16,10 @@ export class StateGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request>();
     const state = this.stateCookie.read(request);
-    const echoed: unknown = request.query.state;
-    if (typeof echoed !== 'string' || !safeEqual(state.nonce, echoed)) {
-      throw new StateMismatchError('mismatch');
-    }
+    // Sealed by this service for this login, so its return_to passed /login's check: an expired
+    // login lands there too, not on another app's page.
     attachVerifiedLoginState(request, state);
+    if (this.stateCookie.expired(state)) throw new StateMismatchError('expired');
     return true;
   }
 }

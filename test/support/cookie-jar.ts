@@ -61,6 +61,10 @@ export class CookieJar {
     return this;
   }
 
+  names(): string[] {
+    return [...this.cookies.keys()];
+  }
+
   copy(): CookieJar {
     const copy = new CookieJar();
     this.cookies.forEach((value, name) => copy.set(name, value));

@@ -54,17 +54,18 @@ export class BrowserLogin {
 
   constructor(private readonly serviceUrl: string) {}
 
-  /** `GET /login`, keeping the state cookie. */
-  async start(query: Record<string, string> = {}, headers: Record<string, string> = {}): Promise<request.Response> {
-    const response = await request(this.serviceUrl).get('/login').query(query).set(headers);
-    this.jar.store(response.headers);
-    return response;
+  /** `GET /login` with this browser's cookies, keeping the state cookie. */
+  start(query: Record<string, string> = {}, headers: Record<string, string> = {}): Promise<request.Response> {
+    return this.visit(request(this.serviceUrl).get('/login').query(query).set(headers));
   }
 
   /** Follows Spotify's redirect back to `/callback` (on `serviceUrl`, whatever REDIRECT_URI's host), with this browser's cookies. */
-  async callback(spotifyRedirect: URL | string, serviceUrl = this.serviceUrl, headers: Record<string, string> = {}): Promise<request.Response> {
+  callback(spotifyRedirect: URL | string, serviceUrl = this.serviceUrl, headers: Record<string, string> = {}): Promise<request.Response> {
     const search = typeof spotifyRedirect === 'string' ? spotifyRedirect : spotifyRedirect.search;
-    const call = request(serviceUrl).get(`/callback${search}`).set(headers);
+    return this.visit(request(serviceUrl).get(`/callback${search}`).set(headers));
+  }
+
+  private async visit(call: request.Test): Promise<request.Response> {
     const cookies = this.jar.header();
     const response = await (cookies === '' ? call : call.set('Cookie', cookies));
     this.jar.store(response.headers);
