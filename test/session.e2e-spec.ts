@@ -456,7 +456,11 @@ describe('Session mode (BROWSER_MODE=session)', () => {
       });
       expect(allowed.headers['access-control-allow-headers']).toMatch(/X-Requested-With/i);
       expect(allowed.headers.vary).toMatch(/\bOrigin\b/);
-      expectNoCors(await preflight('https://evil.example.com'));
+      // Refused as the call itself would be, rather than a 404 from no OPTIONS route.
+      const refused = await preflight('https://evil.example.com');
+      expect(refused.status).toBe(403);
+      expect(refused.body).toEqual({ error: 'invalid_request', error_description: expect.stringContaining('Origin is not allowed') });
+      expectNoCors(refused);
     });
 
     it.each<[string, RawEnvironment, number]>([
@@ -666,17 +670,23 @@ describe('Session mode (BROWSER_MODE=session)', () => {
       const logged = await startTestApp(sessionEnvironment(emulator.url, { LOG_LEVEL: 'info' }), { logDestination: logs });
       try {
         const login = await loggedIn(logged);
+        // What a browser sends first from such a page, and what a script could send without asking.
+        const preflight = await request(logged.url)
+          .options('/token')
+          .set('Origin', 'https://www.app.example.com')
+          .set('Access-Control-Request-Method', 'GET')
+          .set('Access-Control-Request-Headers', 'x-requested-with');
+        expect(preflight.status).toBe(403);
         const refused = await fetchToken(logged, login.jar, { 'X-Requested-With': 'fetch', Origin: 'https://www.app.example.com' });
         expect(refused.status).toBe(403);
         expect(await fetchToken(logged, login.jar, {}).then((response) => response.status)).toBe(403);
 
         const warnings = logs.entries.filter((entry) => entry.level === 40);
-        expect(warnings).toEqual([
-          expect.objectContaining({
-            error: 'invalid_request',
-            detail: `Origin "https://www.app.example.com" is neither this service's own ("${new URL(logged.url).origin}") nor one of CORS_ORIGINS`,
-          }),
-        ]);
+        const refusal = expect.objectContaining({
+          error: 'invalid_request',
+          detail: `Origin "https://www.app.example.com" is neither this service's own ("${new URL(logged.url).origin}") nor one of CORS_ORIGINS`,
+        });
+        expect(warnings).toEqual([refusal, refusal]);
       } finally {
         await logged.close();
       }

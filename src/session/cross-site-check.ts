@@ -29,10 +29,12 @@ export function originOf(protocol: string, host: string | undefined): string | u
  */
 export function crossSiteRefusal(signals: CrossSiteSignals, allowedOrigins: readonly string[]): CrossSiteRefusal | undefined {
   if (signals.requestedWith === undefined) return 'header';
-  const { origin } = signals;
-  if (origin === undefined) return undefined;
-  if (origin === signals.ownOrigin || allowedOrigins.includes(origin)) return undefined;
-  return 'origin';
+  return isTrustedOrigin(signals, allowedOrigins) ? undefined : 'origin';
+}
+
+/** No `Origin` (a same-origin GET), this service's own, or one of `allowedOrigins`. */
+export function isTrustedOrigin({ origin, ownOrigin }: CrossSiteSignals, allowedOrigins: readonly string[]): boolean {
+  return origin === undefined || origin === ownOrigin || allowedOrigins.includes(origin);
 }
 
 /** Longest origin quoted in a log line: a browser's is short, anything longer is made up. */

@@ -7,6 +7,7 @@ import { httpConfig } from '../config/http.config';
 import { CryptoModule } from '../crypto/crypto.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { SpotifyModule } from '../spotify/spotify.module';
+import { refuseUntrustedPreflight } from './cross-site.guard';
 import { SessionCookieService } from './session-cookie.service';
 import { SESSION_ROUTES, SessionController } from './session.controller';
 import { SessionService } from './session.service';
@@ -27,7 +28,7 @@ export class SessionModule implements NestModule {
   /**
    * Pages on `CORS_ORIGINS` may call the session routes with the cookie (credentials), which
    * needs the exact origin echoed and `Vary: Origin`. Any other origin gets no CORS headers
-   * at all, so its browser keeps the answer from it.
+   * at all, so its browser keeps the answer from it, and its preflight is refused.
    */
   configure(consumer: MiddlewareConsumer): void {
     const allowed = new Set(this.settings.corsOrigins);
@@ -40,6 +41,8 @@ export class SessionModule implements NestModule {
       maxAge: 600,
     });
     consumer.apply(cookieParser()).forRoutes(SessionController);
-    consumer.apply(allowlist).forRoutes(...SESSION_ROUTES.map((path) => ({ path, method: RequestMethod.ALL })));
+    consumer
+      .apply(allowlist, refuseUntrustedPreflight(this.settings.corsOrigins))
+      .forRoutes(...SESSION_ROUTES.map((path) => ({ path, method: RequestMethod.ALL })));
   }
 }
