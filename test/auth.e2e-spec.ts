@@ -125,6 +125,7 @@ describe('Browser login (/login, /callback)', () => {
       ['default scopes (SCOPES unset)', {}, 'user-read-private user-read-email', null],
       ['requested scopes', { scope: 'streaming user-top-read' }, 'streaming user-top-read', null],
       ['comma-separated scopes', { scope: 'streaming,user-top-read' }, 'streaming user-top-read', null],
+      ['an empty scope: none, never more than the page asked for', { scope: '' }, '', null],
       ['show_dialog=true', { show_dialog: 'true' }, 'user-read-private user-read-email', 'true'],
       ['show_dialog=false', { show_dialog: 'false' }, 'user-read-private user-read-email', null],
     ])('%s', async (_case, query, scope, showDialog) => {
