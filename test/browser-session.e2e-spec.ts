@@ -106,6 +106,28 @@ describeInBrowser('Session mode in a real browser (headless Chromium, offline de
     expect(after).toEqual({ status: 401, body: { error: 'invalid_token', error_description: 'No valid session: log in at /login' } });
   }, 30_000);
 
+  it('a /token that fails for now (502) shows a wait, not a failed login; Try again signs in with the kept cookie', async () => {
+    let failNext = true;
+    await page.route(`${serviceUrl}/token`, async (route) => {
+      if (!failNext) return route.continue();
+      failNext = false;
+      await route.fulfill({
+        status: 502,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: 'upstream_error', error_description: 'Spotify failed' }),
+      });
+    });
+    await page.goto(`${serviceUrl}/login`);
+    await page.locator('#approve').click();
+
+    await page.locator('#unavailable').waitFor();
+    expect(await page.locator('#unavailable-reason').textContent()).toBe('upstream_error: Spotify failed');
+    expect(await page.locator('#failed').isHidden()).toBe(true);
+    await page.locator('#retry').click();
+    await page.getByText('Emulator User (emulator-user)').waitFor();
+    expect(pageErrors.filter((error) => !error.includes('502'))).toEqual([]);
+  }, 30_000);
+
   it('Deny: lands on the demo page showing access_denied, with no session', async () => {
     await page.goto(`${serviceUrl}/login`);
     await page.locator('#deny').click();

@@ -64,8 +64,13 @@ export function demoPageHtml(webApiUrl: string, mode: BrowserMode): string {
 </section>
 <section id="failed" hidden>
 <p>Login failed: <code id="error-code"></code></p>
-<p class="note"><code>state_mismatch</code> usually means the login took over ten minutes, or started on another host name than REDIRECT_URI's (open 127.0.0.1, not localhost).</p>
+<p class="note"><code>state_mismatch</code> usually means the login took over ten minutes, went Back to the consent page and approved again, or started on another host name than REDIRECT_URI's (open 127.0.0.1, not localhost).</p>
 <a class="button" href="/login">Try again</a>
+</section>
+<section id="unavailable" hidden>
+<p>No access token for now: <code id="unavailable-reason"></code></p>
+<p class="note">You are still logged in: Spotify or this service failed, or asked to wait. Nothing to do but try again in a moment.</p>
+<button type="button" id="retry">Try again</button>
 </section>
 <section id="signed-in" hidden>
 <p>Logged in as <strong id="user"></strong></p>

@@ -19,7 +19,7 @@ export const DEMO_SCRIPT = `'use strict';
   let tokens;
 
   const show = (section) => {
-    for (const id of ['welcome', 'failed', 'signed-in']) byId(id).hidden = id !== section;
+    for (const id of ['welcome', 'failed', 'unavailable', 'signed-in']) byId(id).hidden = id !== section;
   };
   const shorten = (token) => (token.length > 16 ? token.slice(0, 8) + '\\u2026' + token.slice(-4) : token);
   const setStatus = (text) => {
@@ -97,7 +97,9 @@ export const DEMO_SCRIPT = `'use strict';
     try {
       tokens = await readJson(response);
     } catch (error) {
-      showFailure(error.message);
+      // 429, 502, 504: the cookie is kept, so this is a wait, not a failed login.
+      byId('unavailable-reason').textContent = error.message;
+      show('unavailable');
       return;
     }
     signIn();
@@ -122,6 +124,7 @@ export const DEMO_SCRIPT = `'use strict';
     showFailure(result.get('error'));
   } else if (sessionMode) {
     byId('logout').addEventListener('click', logout);
+    byId('retry').addEventListener('click', () => location.reload());
     loadSession();
   } else if (result.has('access_token')) {
     tokens = Object.fromEntries(result);
