@@ -3,7 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import type { Request } from 'express';
 import type { ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
-import type { DestinationStream, LevelWithSilent } from 'pino';
+import { destination as pinoDestination, type DestinationStream, type LevelWithSilent } from 'pino';
 import type { Options } from 'pino-http';
 import { httpConfig } from '../config/http.config';
 import { routeTemplateOf } from '../metrics/route-template';
@@ -30,7 +30,7 @@ function withOutcome(line: object, request: Request, response: ServerResponse): 
   return error === undefined ? { ...line, route } : { ...line, route, error };
 }
 
-function pinoHttpOptions(settings: ConfigType<typeof httpConfig>, toStream: boolean): Options {
+function pinoHttpOptions(settings: ConfigType<typeof httpConfig>): Options {
   return {
     level: settings.logLevel as LevelWithSilent,
     redact: { paths: REDACT_PATHS, censor: REDACTED },
@@ -54,8 +54,21 @@ function pinoHttpOptions(settings: ConfigType<typeof httpConfig>, toStream: bool
       }),
       res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
     },
-    transport: toStream ? undefined : prettyTransport(settings.production),
   };
+}
+
+/**
+ * Where the lines go: `destination` (tests), pretty on a developer's terminal, or stdout written
+ * synchronously, as Node writes its own stdout to a pipe. pino's default asynchronous writer
+ * flushes at exit and retries that forever once stdout's reader is gone (EPIPE: a log collector
+ * restarted, `| head`), so the process never exited after SIGTERM; synchronous, a broken pipe
+ * only stops the logging.
+ */
+function pinoHttpFor(settings: ConfigType<typeof httpConfig>, destination: DestinationStream | undefined): Options | [Options, DestinationStream] {
+  const options = pinoHttpOptions(settings);
+  if (destination !== undefined) return [options, destination];
+  const transport = prettyTransport(settings.production);
+  return transport === undefined ? [options, pinoDestination({ dest: 1, sync: true })] : { ...options, transport };
 }
 
 /** Structured JSON logs (pino) with one access line per request, secrets redacted. */
@@ -68,7 +81,7 @@ export class LoggingModule {
         LoggerModule.forRootAsync({
           inject: [httpConfig.KEY],
           useFactory: (settings: ConfigType<typeof httpConfig>) => ({
-            pinoHttp: destination ? [pinoHttpOptions(settings, true), destination] : pinoHttpOptions(settings, false),
+            pinoHttp: pinoHttpFor(settings, destination),
             // With the access log off the per-request logger would be pure cost: not mounted at all.
             forRoutes: settings.accessLog ? undefined : [],
           }),
