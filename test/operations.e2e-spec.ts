@@ -78,11 +78,23 @@ describe('Running it like production', () => {
       const logger = shutdownLogger();
       // Not ready from the first moment; the listener stays open for the delay, long enough for
       // the probe below to connect however slow the machine.
+      // A balancer's kept-alive connection, opened and used before the shutdown began.
+      const balancer = rawConnection(service.url);
+      let probeAnswers = '';
+      balancer.on('data', (chunk: Buffer) => (probeAnswers += chunk.toString('utf8')));
+      const closed = new Promise((resolve) => balancer.once('close', resolve));
+      balancer.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
+      await until('the first answer on that connection', () => probeAnswers.includes('"status":"ok"'));
       const drained = drainAndClose(service.app, { shutdownDelayMs: 2000, shutdownGraceMs: 8000 }, logger);
-      const during = await request(service.url).get('/health/ready');
-      expect(during.status).toBe(503);
-      expect(during.body).toEqual({ error: 'temporarily_unavailable', error_description: 'This instance is not ready to serve' });
-      expect(during.headers.connection).toBe('close');
+      balancer.write('GET /health/ready HTTP/1.1\r\nHost: x\r\n\r\n');
+      await closed;
+      // Its next answer tells it to go: a keep-alive one would leave it sending to a closed listener.
+      const probes = answersIn(probeAnswers);
+      expect(probes.map((answer) => [answer.statusLine, answer.connection])).toEqual([
+        ['HTTP/1.1 200 OK', 'keep-alive'],
+        ['HTTP/1.1 503 Service Unavailable', 'close'],
+      ]);
+      expect(JSON.parse(probes[1].body)).toEqual({ error: 'temporarily_unavailable', error_description: 'This instance is not ready to serve' });
 
       const response = await answered;
       expect(response.status).toBe(200);
@@ -145,7 +157,8 @@ describe('Running it like production', () => {
       await upstreamReceived(received + 1);
       const logger = shutdownLogger();
       const started = Date.now();
-      await drainAndClose(service.app, { shutdownDelayMs: 0, shutdownGraceMs: 500 }, logger);
+      // The grace counts from the signal, the delay included: cut at 2 s, not 3.5.
+      await drainAndClose(service.app, { shutdownDelayMs: 1500, shutdownGraceMs: 2000 }, logger);
       expect(Date.now() - started).toBeLessThan(3000);
       expect(await stuck).toBe('cut');
       expect(logger.warn).toHaveBeenCalledWith('Grace period over: cutting 1 connection(s) still serving a request', 'Shutdown');
@@ -249,6 +262,8 @@ describe('Running it like production', () => {
     it.each([
       ['no Authorization', undefined],
       ['another token', 'Bearer scrape-token-0123456780'],
+      ['a prefix of the token', 'Bearer scrape-token-01234567'],
+      ['one character of it', 'Bearer s'],
       ['the token as Basic credentials', `Basic ${TOKEN}`],
       ['the token alone', TOKEN],
       ['the token with more after it', `Bearer ${TOKEN} ${TOKEN}`],
@@ -271,8 +286,11 @@ describe('Running it like production', () => {
         expect(echoed.headers['x-request-id']).toBe('abc-123.trace');
         const replaced = await request(service.url).get('/health').set('X-Request-Id', 'x'.repeat(200));
         expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-        const forged = await request(service.url).get('/health').set('X-Request-Id', 'a b\tc');
-        expect(forged.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+        await request(service.url).get('/health/ready');
+        await request(service.url).get('/metrics');
+        for (const forged of ['a b\tc', 'a b', 'a"b', 'a,b']) {
+          expect((await request(service.url).get('/health').set('X-Request-Id', forged)).headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+        }
 
         const swapped = await swap(service);
         const id = swapped.headers['x-request-id'];
@@ -295,8 +313,8 @@ describe('Running it like production', () => {
         expect(swapLine).not.toHaveProperty('error');
         // An error answer's line names its OAuth code: a status alone does not tell causes apart.
         expect(linesOf(malformed)[0]).toMatchObject({ req: { url: '/swap' }, res: { statusCode: 400 }, error: 'invalid_request' });
-        // Probes do not flood the access log.
-        expect(access.some((entry) => entry.req?.url === '/health')).toBe(false);
+        // Probes and scrapes do not flood the access log.
+        expect(access.filter((entry) => ['/health', '/health/ready', '/metrics'].includes(entry.req?.url))).toEqual([]);
       } finally {
         await service.close();
       }
