@@ -16,6 +16,16 @@ export function noteLatestAnswer(request: IncomingMessage, response: ServerRespo
 }
 
 /**
+ * Forgets `response` once it has gone out, unless a later answer is due on its connection: an
+ * idle keep-alive connection would otherwise hold its last request and response (about 13 KB)
+ * until its next request, and thousands of idle clients behind an L4 balancer fill the heap.
+ */
+export function forgetAnswered(request: IncomingMessage, response: ServerResponse): void {
+  const socket = request.socket as NotedSocket | null;
+  if (socket?.[LATEST_ANSWER] === response) socket[LATEST_ANSWER] = undefined;
+}
+
+/**
  * Makes the connection close after the last answer due on it (answers go out in order, so every
  * one before it is still sent): by its `Connection: close` when it has not started, else by
  * ending the socket once it has gone out (it may be written yet queued behind a slower one).
