@@ -181,6 +181,9 @@ describe('Running it like production', () => {
       emulator.injectFault({ kind: 'status', status: 500 });
       expect((await swap(service)).status).toBe(502);
       await request(service.url).get('/no/such/path?code=secret-code');
+      // Node parses dozens of methods: each must not become a series of its own.
+      await request(service.url).put('/no/such/path');
+      await request(service.url).delete('/no/such/path');
 
       const scrape = await request(service.url).get('/metrics');
       expect(scrape.status).toBe(200);
@@ -189,6 +192,7 @@ describe('Running it like production', () => {
       expect(text).toMatch(/http_requests_total\{method="POST",route="\/swap",status="200"\} 1$/m);
       expect(text).toMatch(/http_requests_total\{method="POST",route="\/refresh",status="400"\} 2$/m);
       expect(text).toMatch(/http_requests_total\{method="GET",route="unmatched",status="404"\} 1$/m);
+      expect(text).toMatch(/http_requests_total\{method="other",route="unmatched",status="404"\} 2$/m);
       expect(text).toMatch(/http_request_duration_seconds_bucket\{le="[\d.]+",method="POST",route="\/swap",status="200"\}/);
       expect(text).toMatch(/spotify_request_duration_seconds_count\{operation="exchange_code",outcome="ok"\} 1$/m);
       expect(text).toMatch(/spotify_request_duration_seconds_count\{operation="exchange_code",outcome="upstream_error"\} 1$/m);

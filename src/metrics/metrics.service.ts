@@ -54,6 +54,9 @@ export function labelFor<T extends string>(labels: readonly T[], code: string): 
 /** Why a session request failed: no or bad cookie, revoked at Spotify, a CSRF check, Spotify failing. */
 export type SessionFailureReason = 'missing' | 'invalid' | 'expired' | 'revoked' | 'csrf_header' | 'csrf_origin' | 'upstream';
 
+/** The methods some route answers. Node parses some 30 more, and each would be a new series any client could add. */
+const SERVED_METHODS = new Set(['GET', 'HEAD', 'POST', 'OPTIONS']);
+
 /**
  * Every metric this service exports, in one registry per application instance (so several
  * instances in one test process do not share counters). Labels are bounded sets: route
@@ -183,7 +186,7 @@ export class MetricsService {
   }
 
   observeHttp(method: string, route: string, status: number, seconds: number): void {
-    const labels = { method, route, status: String(status) };
+    const labels = { method: SERVED_METHODS.has(method) ? method : 'other', route, status: String(status) };
     this.httpRequests.inc(labels);
     this.httpDuration.observe(labels, seconds);
   }
