@@ -576,6 +576,16 @@ describe('Browser login (/login, /callback)', () => {
       expectLandingError(await login.callback(spotifyRedirect), error);
     });
 
+    it('an error code Spotify made up reaches the page, and is counted as other: an odd upstream cannot add series', async () => {
+      const login = browser();
+      const spotifyRedirect = await approveAutomatically(locationOf(await login.start()));
+      const before = await counterValues(service.url, 'browser_logins_total');
+      const body = JSON.stringify({ error: 'made_up_error', error_description: 'Made up' });
+      emulator.injectFault({ kind: 'status', status: 400, body, contentType: 'application/json' });
+      expectLandingError(await login.callback(spotifyRedirect), 'made_up_error');
+      expect(counterGains(before, await counterValues(service.url, 'browser_logins_total'))).toEqual({ other: 1 });
+    });
+
     it.each<[string, string, (redirect: URL) => void]>([
       ['neither code nor error', 'invalid_request', (redirect) => redirect.searchParams.delete('code')],
       ['an error that is not an OAuth code', 'invalid_request', (redirect) => redirect.searchParams.set('error', '<script>')],

@@ -10,7 +10,7 @@ import { MOBILE_CALLBACK, startEmulator, tokenRequests } from './support/emulato
 import { startFakeRedis } from './support/fake-redis';
 import { LogCapture } from './support/log-capture';
 import { answersIn, rawConnection, rawFormPost, receivedUntilClose } from './support/raw-http';
-import { counterValues } from './support/metrics';
+import { counterGains, counterValues } from './support/metrics';
 import { serviceEnvironment, startTestApp, TEST_CLIENT, TEST_SECRET, TestApp } from './support/test-app';
 import { until } from './support/until';
 
@@ -221,6 +221,14 @@ describe('Running it like production', () => {
       }
     });
 
+    it('counts a Spotify error code outside the known set as other: an odd upstream cannot add series', async () => {
+      const before = await counterValues(service.url, 'spotify_oauth_errors_total');
+      const body = JSON.stringify({ error: 'made_up_error', error_description: 'Made up' });
+      emulator.injectFault({ kind: 'status', status: 400, body, contentType: 'application/json' });
+      expect((await swap(service)).status).toBe(400);
+      expect(counterGains(before, await counterValues(service.url, 'spotify_oauth_errors_total'))).toEqual({ other: 1 });
+    });
+
     it('labels upstream rate limits and timeouts, and opens under a previous key', async () => {
       const OLD = 'metrics-old-encryption-secret-0123456789';
       const before = await startTestApp(serviceEnvironment(emulator.url, { ENCRYPTION_SECRET: OLD }));
@@ -341,6 +349,19 @@ describe('Running it like production', () => {
         const access = logs.accessEntries.find((entry) => entry.req?.id === failed.headers['x-request-id']);
         expect(access).toMatchObject({ level: 30, res: { statusCode: 502 }, route: '/refresh', error: 'upstream_error' });
         expect(access?.err).toBeUndefined();
+      } finally {
+        await service.close();
+      }
+    });
+
+    it('names the client behind a trusted proxy in the access line, as the rate limit does', async () => {
+      const logs = new LogCapture();
+      const service = await startTestApp(serviceEnvironment(emulator.url, { LOG_LEVEL: 'info', TRUST_PROXY: 'loopback' }), { logDestination: logs });
+      try {
+        const answered = await request(service.url).post('/refresh').set('X-Forwarded-For', '203.0.113.9').type('form').send({ refresh_token: 'x' });
+        const lineOf = () => logs.accessEntries.find((entry) => entry.req?.id === answered.headers['x-request-id']);
+        await until('the access line', () => lineOf() !== undefined);
+        expect(lineOf()?.req).toMatchObject({ ip: '203.0.113.9' });
       } finally {
         await service.close();
       }

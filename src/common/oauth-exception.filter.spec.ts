@@ -1,5 +1,5 @@
 import { BadRequestException, Logger, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
-import { FeatureDisabledError, InvalidGrantError, InvalidRequestError, NotReadyError, OAuthError, ServerError } from './oauth.error';
+import { FeatureDisabledError, InvalidGrantError, InvalidRequestError, NotReadyError, OAuthError, ServerError, SlowDownError } from './oauth.error';
 import { logOAuthError, toOAuthError } from './oauth-exception.filter';
 
 describe('toOAuthError', () => {
@@ -48,5 +48,15 @@ describe('logOAuthError', () => {
     logOAuthError(logger, error);
     expect(logger.error).toHaveBeenCalledTimes(level === 'error' ? 1 : 0);
     expect(logger.warn).toHaveBeenCalledTimes(level === 'warn' ? 1 : 0);
+  });
+});
+
+describe('SlowDownError', () => {
+  it.each([
+    [0, '1'],
+    [1, '1'],
+    [42, '42'],
+  ])('asks to wait %i s as Retry-After %s: never 0, which clients read as "retry at once", in a loop', (seconds, header) => {
+    expect(new SlowDownError(seconds).headers).toMatchObject({ 'Retry-After': header });
   });
 });
