@@ -15,7 +15,7 @@ export class MetricsController {
   @Get()
   @ApiOperation({ summary: 'Prometheus metrics' })
   @ApiOkResponse({ description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } })
-  @ApiOAuthErrors([401, 'invalid_token', 'METRICS_TOKEN is set and the request did not bring it as Authorization: Bearer'])
+  @ApiOAuthErrors([401, 'invalid_token', 'METRICS_TOKEN is set and the request did not bring it as Authorization: Bearer; answered with WWW-Authenticate: Bearer realm="metrics"'])
   @UseGuards(MetricsTokenGuard)
   async scrape(@Res() response: Response): Promise<void> {
     response.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());

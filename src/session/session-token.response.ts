@@ -9,7 +9,7 @@ export class SessionTokenResponse implements SessionTokenAnswer {
   @ApiProperty({ enum: ['Bearer'], example: 'Bearer' })
   token_type!: 'Bearer';
 
-  @ApiProperty({ type: 'integer', description: 'Seconds the access token has left (at least 60 when answered)', example: 3540 })
+  @ApiProperty({ type: 'integer', description: "Seconds the access token has left: over 60 when answered, unless Spotify's tokens live shorter than that", example: 3540 })
   expires_in!: number;
 
   @ApiProperty({ description: 'Space-separated scopes granted', example: 'user-read-private user-read-email streaming' })
