@@ -13,7 +13,7 @@ import { MOBILE_CALLBACK, OTHER_MOBILE_CALLBACK, startEmulator, tokenRequests } 
 import { freePort } from './support/free-port';
 import { LogCapture } from './support/log-capture';
 import { counterValues } from './support/metrics';
-import { answersIn, rawConnection, rawExchange, rawFormPost, receivedWithin } from './support/raw-http';
+import { answersIn, rawConnection, rawExchange, rawFormPost, receivedUntilClose, receivedWithin } from './support/raw-http';
 import { listeningUrl, productionEnvironment, swapFreshCode } from './support/production-service';
 import { spawnService } from './support/service-process';
 import { serviceEnvironment, startTestApp, TEST_CLIENT, TEST_SECRET, TestApp } from './support/test-app';
@@ -520,11 +520,15 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       await until('the server to hold no connection', () => new Promise<boolean>((resolve) => server.getConnections((_error, open) => resolve(open === 0))));
     });
 
-    it('a body announced over 16 KiB is refused at once, with the connection closed, however long the client would send', async () => {
+    const kilobyteChunk = `400\r\n${'a'.repeat(1024)}\r\n`;
+    it.each([
+      ['announced over 16 KiB is refused at once', 'Content-Length: 1000000000\r\n\r\ncode=', 'a'.repeat(1024)],
+      ['sent in chunks is refused once it passes 16 KiB', `Transfer-Encoding: chunked\r\n\r\n5\r\ncode=\r\n`, kilobyteChunk],
+    ])('a body %s, with the connection closed, however long the client would send', async (_case, headersAndStart, more) => {
       const socket = rawConnection(service.url);
-      socket.write('POST /swap HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000000000\r\n\r\ncode=');
+      socket.write(`POST /swap HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n${headersAndStart}`);
       // The client never stops sending: only the server can end this exchange (or, failing, the give-up timer).
-      const dribble = setInterval(() => socket.write('a'.repeat(1024)), 20);
+      const dribble = setInterval(() => socket.write(more), 20);
       try {
         const [head, body] = (await receivedWithin(socket, 3_000)).received.split('\r\n\r\n');
         expect(head.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
@@ -534,6 +538,18 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
         clearInterval(dribble);
         socket.destroy();
       }
+    });
+
+    it('reads a chunked body within the limit like any other', async () => {
+      const form = `code=${emulator.mintCode({ redirectUri: MOBILE_CALLBACK })}`;
+      const chunk = (text: string) => `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`;
+      const socket = rawConnection(service.url);
+      socket.write(
+        `POST /swap HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n${chunk(form.slice(0, 9))}${chunk(form.slice(9))}0\r\n\r\n`,
+      );
+      const [answer] = answersIn(await receivedUntilClose(socket));
+      expect(answer.statusLine).toBe('HTTP/1.1 200 OK');
+      expect(JSON.parse(answer.body)).toMatchObject({ access_token: expect.any(String), refresh_token: expect.any(String) });
     });
 
     it('still serves normally after all of that', async () => {
