@@ -106,7 +106,7 @@ describe('Browser login (/login, /callback)', () => {
       });
 
       const cookie = stateCookieOf(response);
-      expect(cookie.attributes).toEqual({ 'max-age': '600', path: '/', expires: expect.any(String), httponly: true, samesite: 'Lax' });
+      expect(cookie.attributes).toEqual({ 'max-age': '660', path: '/', expires: expect.any(String), httponly: true, samesite: 'Lax' });
       expect(Date.parse(cookie.attributes.expires as string) - Date.now()).toBeGreaterThan(590_000);
       // Sealed: neither the nonce nor anything else readable travels in the clear.
       expect(cookie.value).toMatch(/^[A-Za-z0-9_-]+$/);
@@ -307,6 +307,8 @@ describe('Browser login (/login, /callback)', () => {
     it.each<[string, (redirect: URL) => void]>([
       ['no state parameter', (redirect) => redirect.searchParams.delete('state')],
       ['the state parameter twice', (redirect) => redirect.searchParams.append('state', redirect.searchParams.get('state') as string)],
+      ['a state cut short (its first 8 characters still name the cookie)', (redirect) => redirect.searchParams.set('state', (redirect.searchParams.get('state') as string).slice(0, 20))],
+      ['a state with more after it', (redirect) => redirect.searchParams.set('state', `${redirect.searchParams.get('state') as string}x`)],
     ])('%s: names no login, so no login cookie is touched and the real callback still finishes', async (_case, meddle) => {
       const login = browser();
       const spotifyRedirect = await approveAutomatically(locationOf(await login.start()));
@@ -458,16 +460,19 @@ describe('Browser login (/login, /callback)', () => {
       expect(landingResult(expectFinishedCallback(await login.callback(spotifyRedirects[19]))).access_token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
     });
 
-    it('a login with a long return_to pushes out an older one that would not fit beside it, and any state cookie that does not open', async () => {
+    it('a login with a long return_to pushes out an older one that would not fit beside it, and any login cookie that does not open, but no other cookie', async () => {
       const login = browser();
       const long = `${FINAL_URI}?q=${'a'.repeat(1500)}`;
       const first = await approveAutomatically(locationOf(await login.start({ return_to: long })));
       login.jar.set(`${STATE_COOKIE}_planted0`, 'not-sealed');
+      // Not named like a login's cookie (STATEKEY_ and 8 characters): the app's, or with a short STATEKEY its session cookie.
+      login.jar.set(`${STATE_COOKIE}_preferences`, 'dark');
       const started = await login.start({ return_to: long });
       const second = await approveAutomatically(locationOf(started));
       const lines = setCookiesOf(started.headers);
       expect(lines.filter(isDeletion).map((line) => line.name).sort()).toEqual([cookieOf(first), `${STATE_COOKIE}_planted0`].sort());
-      expect(login.jar.names()).toEqual([cookieOf(second)]);
+      expect(login.jar.names().sort()).toEqual([cookieOf(second), `${STATE_COOKIE}_preferences`].sort());
+      login.jar.delete(`${STATE_COOKIE}_preferences`);
 
       expect(landingResult(expectFinishedCallback(await login.callback(second))).access_token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
     });
@@ -648,7 +653,7 @@ describe('The state cookie behind a TLS-terminating proxy', () => {
       const login = new BrowserLogin(service.url);
       const started = await login.start({}, HTTPS);
       expect(stateCookieOf(started, cookieName).attributes.secure ?? false).toBe(secure);
-      expect(stateCookieOf(started, cookieName).attributes).toMatchObject({ httponly: true, samesite: 'Lax', 'max-age': '600', path: '/' });
+      expect(stateCookieOf(started, cookieName).attributes).toMatchObject({ httponly: true, samesite: 'Lax', 'max-age': '660', path: '/' });
 
       const spotifyRedirect = await approveAutomatically(locationOf(started));
       const finished = await login.callback(spotifyRedirect, undefined, HTTPS);

@@ -9,7 +9,7 @@ import { startEmulator, tokenRequests } from './support/emulator';
 import { LogCapture } from './support/log-capture';
 import { approveAutomatically, BrowserLogin, decideAtConsentPage, landingResult, locationOf } from './support/login-flow';
 import { later, serviceEnvironment, startTestApp, TEST_CLIENT, TEST_SECRET, TestApp } from './support/test-app';
-import { counterValues } from './support/metrics';
+import { counterGains, counterValues } from './support/metrics';
 import { expectNoStore } from './support/no-store';
 import { flipByte } from './support/sealed-text';
 
@@ -456,8 +456,10 @@ describe('Session mode (BROWSER_MODE=session)', () => {
       });
       expect(allowed.headers['access-control-allow-headers']).toMatch(/X-Requested-With/i);
       expect(allowed.headers.vary).toMatch(/\bOrigin\b/);
-      // Refused as the call itself would be, rather than a 404 from no OPTIONS route.
+      // Refused as the call itself would be, rather than a 404 from no OPTIONS route, and counted.
+      const before = await counterValues(service.url, 'session_failures_total');
       const refused = await preflight('https://evil.example.com');
+      expect(counterGains(before, await counterValues(service.url, 'session_failures_total'))).toEqual({ csrf_origin: 1 });
       expect(refused.status).toBe(403);
       expect(refused.body).toEqual({ error: 'invalid_request', error_description: expect.stringContaining('Origin is not allowed') });
       expectNoCors(refused);

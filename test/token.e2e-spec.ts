@@ -530,7 +530,9 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       // The client never stops sending: only the server can end this exchange (or, failing, the give-up timer).
       const dribble = setInterval(() => socket.write(more), 20);
       try {
-        const [head, body] = (await receivedWithin(socket, 3_000)).received.split('\r\n\r\n');
+        const { received, closedByServer } = await receivedWithin(socket, 3_000);
+        expect(closedByServer).toBe(true);
+        const [head, body] = received.split('\r\n\r\n');
         expect(head.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
         expect(head).toContain('Connection: close');
         expect(JSON.parse(body)).toEqual({ error: 'invalid_request', error_description: 'Request body is larger than 16kb' });

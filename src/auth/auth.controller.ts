@@ -43,7 +43,7 @@ export class AuthController {
     description: 'To Spotify /authorize',
     headers: {
       Location: { description: "Spotify's /authorize URL with state and code_challenge", schema: { type: 'string' } },
-      'Set-Cookie': { description: 'The sealed state cookie of this login (STATEKEY_ and the first 8 characters of its state, __Host- prefixed over HTTPS): HttpOnly, SameSite=Lax, Max-Age=600; may also clear the oldest logins in progress when they would outgrow 4 KB', schema: { type: 'string' } },
+      'Set-Cookie': { description: 'The sealed state cookie of this login (STATEKEY_ and the first 8 characters of its state, __Host- prefixed over HTTPS): HttpOnly, SameSite=Lax, Max-Age=660 (the login has 600 s); may also clear the oldest logins in progress when they would outgrow 4 KB', schema: { type: 'string' } },
     },
   })
   @ApiOAuthErrors(INVALID_REQUEST, [400, 'invalid_scope', 'A scope Spotify does not know'], SLOW_DOWN)

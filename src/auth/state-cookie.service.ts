@@ -19,6 +19,15 @@ const NONCE_SHAPE = /^[\w-]{43}$/;
 /** How much of the nonce names its login's cookie: 48 bits, so one browser's logins never share a name. */
 const NAME_TAG_LENGTH = 8;
 
+/** A login cookie's name after `STATEKEY_`: anything else (the session cookie under a short STATEKEY, an app's own) is not ours to clear. */
+const NAME_TAG = new RegExp(`^[\\w-]{${NAME_TAG_LENGTH}}$`);
+
+/**
+ * The browser keeps a login's cookie a minute past the login's ten, so a late return is still
+ * told apart from a missing login (`expired`) and lands on the login's own page.
+ */
+const COOKIE_MAX_AGE_MS = STATE_MAX_AGE_MS + 60_000;
+
 /**
  * The most a browser's logins in progress may hold in its Cookie header. A login abandoned at
  * Spotify keeps its cookie for ten minutes; uncapped, a few long `return_to`s would outgrow a
@@ -57,7 +66,7 @@ export class StateCookieService {
     for (const retired of this.pushedOut(request, cookieBytes(name, sealed))) {
       response.clearCookie(retired, sealedCookieAttributes(request.secure));
     }
-    response.cookie(name, sealed, { ...sealedCookieAttributes(request.secure), maxAge: STATE_MAX_AGE_MS });
+    response.cookie(name, sealed, { ...sealedCookieAttributes(request.secure), maxAge: COOKIE_MAX_AGE_MS });
   }
 
   /**
@@ -93,7 +102,7 @@ export class StateCookieService {
   private pushedOut(request: Request, newBytes: number): string[] {
     const prefix = this.cookieName('', request.secure);
     const pending = Object.entries((request.cookies ?? {}) as Record<string, unknown>)
-      .filter(([name]) => name.startsWith(prefix))
+      .filter(([name]) => name.startsWith(prefix) && NAME_TAG.test(name.slice(prefix.length)))
       .map(([name, value]) => ({ name, value, opened: this.crypto.openCookie('state', value, parseLoginState) }))
       .sort((a, b) => issuedAtOf(b.opened) - issuedAtOf(a.opened));
     const retired: string[] = [];

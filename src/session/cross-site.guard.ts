@@ -3,6 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import type { NextFunction, Request, Response } from 'express';
 import { CrossSiteRequestError } from '../common/oauth.error';
 import { httpConfig } from '../config/http.config';
+import { MetricsService } from '../metrics/metrics.service';
 import { crossSiteRefusal, CrossSiteSignals, isTrustedOrigin, originOf, originRefusalDetail } from './cross-site-check';
 
 function signalsOf(request: Request): CrossSiteSignals {
@@ -40,11 +41,15 @@ export class CrossSiteGuard implements CanActivate {
  * page's is refused as its call would be, 403 with the origin logged, instead of falling through
  * to a 404 that leaves the operator nothing to go on.
  */
-export function refuseUntrustedPreflight(allowedOrigins: readonly string[]) {
+export function refuseUntrustedPreflight(allowedOrigins: readonly string[], metrics: MetricsService) {
   return (request: Request, _response: Response, next: NextFunction): void => {
     if (request.method === 'OPTIONS') {
       const signals = signalsOf(request);
-      if (!isTrustedOrigin(signals, allowedOrigins)) throw originRefused(signals);
+      if (!isTrustedOrigin(signals, allowedOrigins)) {
+        // Counted as the session filter counts the call's own refusal: a browser stops here now.
+        metrics.countSessionFailure('csrf_origin');
+        throw originRefused(signals);
+      }
     }
     next();
   };

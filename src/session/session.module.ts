@@ -6,6 +6,7 @@ import { ClockModule } from '../common/clock.module';
 import { httpConfig } from '../config/http.config';
 import { CryptoModule } from '../crypto/crypto.module';
 import { MetricsModule } from '../metrics/metrics.module';
+import { MetricsService } from '../metrics/metrics.service';
 import { SpotifyModule } from '../spotify/spotify.module';
 import { refuseUntrustedPreflight } from './cross-site.guard';
 import { SessionCookieService } from './session-cookie.service';
@@ -23,7 +24,10 @@ import { SessionService } from './session.service';
   exports: [SessionCookieService],
 })
 export class SessionModule implements NestModule {
-  constructor(@Inject(httpConfig.KEY) private readonly settings: ConfigType<typeof httpConfig>) {}
+  constructor(
+    @Inject(httpConfig.KEY) private readonly settings: ConfigType<typeof httpConfig>,
+    private readonly metrics: MetricsService,
+  ) {}
 
   /**
    * Pages on `CORS_ORIGINS` may call the session routes with the cookie (credentials), which
@@ -42,7 +46,7 @@ export class SessionModule implements NestModule {
     });
     consumer.apply(cookieParser()).forRoutes(SessionController);
     consumer
-      .apply(allowlist, refuseUntrustedPreflight(this.settings.corsOrigins))
+      .apply(allowlist, refuseUntrustedPreflight(this.settings.corsOrigins, this.metrics))
       .forRoutes(...SESSION_ROUTES.map((path) => ({ path, method: RequestMethod.ALL })));
   }
 }
