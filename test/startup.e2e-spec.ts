@@ -85,6 +85,25 @@ describe('Starting the compiled service (node dist/main.js)', () => {
     expect(await Promise.all(stops)).toEqual([0, 0, 0, 0]);
   });
 
+  it('keeps serving, and exits 0 on SIGTERM, while its stdout reader has stopped reading (a stalled log collector)', async () => {
+    const service = spawnService({ PORT: '0', ENCRYPTION_SECRET: SECRET, SHUTDOWN_DELAY_MS: '0', LOG_LEVEL: 'debug' });
+    const [, port] = await waitForOutput(service, /Listening on port (\d+)/);
+    service.child.stdout?.pause();
+    // Far more access lines than a pipe holds (64 KiB): written synchronously, the service froze here.
+    const answered = async (path: string) => {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(3_000) }).catch(() => undefined);
+      return response?.status;
+    };
+    const statuses = new Set<number | undefined>();
+    for (let sent = 0; sent < 500; sent++) statuses.add(await answered(`/no-such-page-${sent}`));
+    expect([...statuses]).toEqual([404]);
+    expect(await answered('/health')).toBe(200);
+
+    service.child.kill('SIGTERM');
+    const stillRunning = new Promise<string>((resolve) => setTimeout(() => resolve('still running 5 s after SIGTERM'), 5_000).unref());
+    expect(await Promise.race([service.exited, stillRunning])).toBe(0);
+  }, 30_000);
+
   it('generates a throwaway ENCRYPTION_SECRET outside production, saying tokens will not survive a restart', async () => {
     const service = spawnService({ PORT: '0' });
     try {

@@ -3,7 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import type { Request } from 'express';
 import type { ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
-import { destination as pinoDestination, type DestinationStream, type LevelWithSilent } from 'pino';
+import type { DestinationStream, LevelWithSilent } from 'pino';
 import type { Options } from 'pino-http';
 import { httpConfig } from '../config/http.config';
 import { routeTemplateOf } from '../metrics/route-template';
@@ -57,18 +57,36 @@ function pinoHttpOptions(settings: ConfigType<typeof httpConfig>): Options {
   };
 }
 
+/** What may wait for a stalled stdout reader; lines beyond it are dropped, so memory stays bounded. */
+const STDOUT_BACKLOG_LIMIT_BYTES = 16 * 1024 * 1024;
+
+let stdoutLines: DestinationStream | undefined;
+
 /**
- * Where the lines go: `destination` (tests), pretty on a developer's terminal, or stdout written
- * synchronously, as Node writes its own stdout to a pipe. pino's default asynchronous writer
- * flushes at exit and retries that forever once stdout's reader is gone (EPIPE: a log collector
- * restarted, `| head`), so the process never exited after SIGTERM; synchronous, a broken pipe
- * only stops the logging.
+ * stdout through Node's own stream, not pino's writer. That one flushes synchronously at exit
+ * and retries forever once the reader is gone (EPIPE: a log collector restarted, `| head`), so
+ * the process never exited after SIGTERM; made synchronous instead, it froze the whole service
+ * while a reader stalled. Node writes what the pipe takes and queues the rest without blocking;
+ * past the limit lines are dropped, and a broken pipe only ends the logging.
  */
+function stdoutDestination(): DestinationStream {
+  if (stdoutLines === undefined) {
+    process.stdout.on('error', () => undefined);
+    stdoutLines = {
+      write: (line: string) => {
+        if (process.stdout.writableLength < STDOUT_BACKLOG_LIMIT_BYTES) process.stdout.write(line);
+      },
+    };
+  }
+  return stdoutLines;
+}
+
+/** Where the lines go: `destination` (tests), pretty on a developer's terminal, else stdout. */
 function pinoHttpFor(settings: ConfigType<typeof httpConfig>, destination: DestinationStream | undefined): Options | [Options, DestinationStream] {
   const options = pinoHttpOptions(settings);
   if (destination !== undefined) return [options, destination];
   const transport = prettyTransport(settings.production);
-  return transport === undefined ? [options, pinoDestination({ dest: 1, sync: true })] : { ...options, transport };
+  return transport === undefined ? [options, stdoutDestination()] : { ...options, transport };
 }
 
 /** Structured JSON logs (pino) with one access line per request, secrets redacted. */
