@@ -36,6 +36,29 @@ function parseJsonBody(text: string): unknown {
 }
 
 /**
+ * Stops a chunked body the moment it outgrows the limit, not after all of it (as body-parser
+ * would, for as long as the client sends, and Node too, to reuse the connection after an answer):
+ * nothing more is read, and `refuse` gets a 413 that closes the connection, or the connection
+ * is dropped when an answer (say, a 400 for its content type) has already gone out.
+ */
+function capChunkedBody(request: Request, response: Response, refuse: (error: unknown) => void): void {
+  let received = 0;
+  const count = (chunk: Buffer) => {
+    received += chunk.length;
+    if (received <= BODY_LIMIT_BYTES) return;
+    request.removeListener('data', count);
+    if (response.headersSent) {
+      request.socket.destroy();
+      return;
+    }
+    request.pause();
+    response.setHeader('Connection', 'close');
+    refuse(bodyError('entity.too.large'));
+  };
+  request.on('data', count);
+}
+
+/**
  * JSON and form bodies up to `BODY_LIMIT`; anything else is left for FormOrJsonGuard.
  *
  * The bodies token clients send (a plain form or JSON content type, a Content-Length within
@@ -64,31 +87,21 @@ export function bodyParser(): RequestHandler {
       done(bodyError('entity.too.large'));
       return;
     }
-    // A chunked body announces no length: it is counted as it comes.
-    const chunked = headers['transfer-encoding'] !== undefined;
-    if (kind === undefined || headers['content-encoding'] !== undefined || !(chunked || length <= BODY_LIMIT_BYTES)) {
-      fallback(request, response, done);
-      return;
-    }
     let settled = false;
     const settle = (error?: unknown) => {
       if (settled) return;
       settled = true;
       done(error);
     };
+    // A chunked body announces no length: it is counted as it comes, whoever reads it.
+    const chunked = headers['transfer-encoding'] !== undefined;
+    if (chunked) capChunkedBody(request, response, settle);
+    if (kind === undefined || headers['content-encoding'] !== undefined || !(chunked || length <= BODY_LIMIT_BYTES)) {
+      fallback(request, response, settle);
+      return;
+    }
     const chunks: Buffer[] = [];
-    let received = 0;
-    request.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      chunks.push(chunk);
-      // Refused the moment it outgrows the limit, not after all of it (as body-parser would, for as
-      // long as the client sends), and nothing more is read: the connection closes after the answer.
-      if (received > BODY_LIMIT_BYTES && !settled) {
-        request.pause();
-        response.setHeader('Connection', 'close');
-        settle(bodyError('entity.too.large'));
-      }
-    });
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.once('error', () => settle(bodyError('request.aborted')));
     request.once('end', () => {
       if (settled) return;
