@@ -343,6 +343,19 @@ describe('Browser login (/login, /callback)', () => {
       expect(tokenRequests(emulator)).toHaveLength(1);
     });
 
+    it('a return_to that FINAL_URI no longer lists (a deploy between /login and /callback) is not landed on: the first FINAL_URI is', async () => {
+      const narrowed = await startTestApp(browserEnvironment(emulator.url, { FINAL_URI }));
+      try {
+        const login = browser();
+        const spotifyRedirect = await approveAutomatically(locationOf(await login.start({ return_to: OTHER_FINAL_URI })));
+        const landing = expectFinishedCallback(await login.callback(spotifyRedirect, narrowed.url));
+        expect(`${landing.origin}${landing.pathname}${landing.search}`).toBe(FINAL_URI);
+        expect(landingResult(landing).access_token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+      } finally {
+        await narrowed.close();
+      }
+    });
+
     it('a cookie from another deployment (another ENCRYPTION_SECRET)', async () => {
       const other = await startTestApp(browserEnvironment(emulator.url, { ENCRYPTION_SECRET: 'another-deployment-secret-0123456789' }));
       try {

@@ -48,9 +48,7 @@ export class LandingPages {
     if (returnTo.includes('#')) {
       throw new InvalidRequestError('return_to must not have a #fragment: the tokens go there');
     }
-    if (!this.allowed.some((entry) => entry.origin === url.origin && entry.pathname === url.pathname)) {
-      throw new InvalidRequestError('return_to is not one of the pages listed in FINAL_URI');
-    }
+    if (!this.lists(url)) throw new InvalidRequestError('return_to is not one of the pages listed in FINAL_URI');
     // What has to fit is what the state cookie holds: the normalised form, which percent-encodes
     // what the raw value spelled bare (é is six characters, then), as a JSON string, which
     // doubles each backslash a query may keep bare.
@@ -60,9 +58,18 @@ export class LandingPages {
     return url.href;
   }
 
-  /** The landing page with `result` where TOKEN_DELIVERY puts it: the fragment, or the query string. */
+  private lists(url: URL): boolean {
+    return this.allowed.some((entry) => entry.origin === url.origin && entry.pathname === url.pathname);
+  }
+
+  /**
+   * The landing page with `result` where TOKEN_DELIVERY puts it: the fragment, or the query string.
+   * A `return_to` checked at `/login` is checked again: FINAL_URI may have lost that page since
+   * (a deploy between `/login` and `/callback`), and then the first entry is the landing page.
+   */
   withResult(returnTo: string | undefined, result: LandingResult): string {
-    const url = new URL(returnTo ?? this.allowed[0].href);
+    const chosen = returnTo === undefined ? undefined : new URL(returnTo);
+    const url = chosen !== undefined && this.lists(chosen) ? chosen : new URL(this.allowed[0].href);
     const entries = Object.entries(result).filter((entry): entry is [string, string] => entry[1] !== undefined);
     if (this.settings.tokenDelivery === 'query') {
       for (const name of RESULT_NAMES) url.searchParams.delete(name);
