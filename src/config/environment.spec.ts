@@ -134,6 +134,8 @@ describe('configurationWarnings', () => {
     ['development on the default REDIRECT_URI', { FINAL_URI: 'https://app.example.com/ok' }, []],
     ['development without either (offline demo)', {}, []],
     ['the default REDIRECT_URI', { PORT: '8080' }, []],
+    ['a random port and the default REDIRECT_URI', { PORT: '0' }, ['PORT=0 listens on a port picked at random, which the default REDIRECT_URI (http://127.0.0.1:0/callback)']],
+    ['a random port and a REDIRECT_URI', { PORT: '0', REDIRECT_URI: 'http://127.0.0.1:5000/callback' }, []],
     ['a loopback http REDIRECT_URI', { REDIRECT_URI: 'http://127.0.0.1:5000/callback' }, []],
     ['an IPv6 loopback http REDIRECT_URI', { REDIRECT_URI: 'http://[::1]:5000/callback' }, []],
     ['an https REDIRECT_URI behind a trusted proxy', { REDIRECT_URI: 'https://swap.example.com/callback', TRUST_PROXY: '1' }, []],

@@ -431,6 +431,11 @@ export function configurationWarnings(env: EnvironmentVariables): string[] {
   if (new Set(previousSecrets).size < previousSecrets.length) {
     warnings.push('ENCRYPTION_SECRET_PREVIOUS lists a secret twice: once is enough');
   }
+  if (env.PORT === 0 && env.REDIRECT_URI === undefined) {
+    warnings.push(
+      `PORT=0 listens on a port picked at random, which the default REDIRECT_URI (${defaultRedirectUri(env)}) and the offline demo's addresses cannot name, so browser logins fail: set a fixed PORT, or REDIRECT_URI`,
+    );
+  }
   if (parseTrustProxy(env.TRUST_PROXY) === true) {
     warnings.push(
       'TRUST_PROXY=true trusts every X-Forwarded-For entry, so any client can name its own IP and escape its rate limit: set the hop count (e.g. 1) or the proxy\'s addresses instead',
