@@ -4,9 +4,9 @@ import type { Request, Response } from 'express';
 import { StateMismatchError } from '../common/oauth.error';
 import { randomToken } from '../common/random-token';
 import { safeEqual } from '../common/safe-equal';
-import { CookieRefusal, sealedCookieAttributes, sealedCookieName } from '../common/sealed-cookie';
+import { sealedCookieAttributes, sealedCookieName } from '../common/sealed-cookie';
 import { browserConfig } from '../config/browser.config';
-import { CryptoService, OpenedCookie } from '../crypto/crypto.service';
+import { CryptoService } from '../crypto/crypto.service';
 import { Clock } from '../common/clock';
 import { LoginState, parseLoginState, serializeLoginState } from './login-state';
 
@@ -101,24 +101,21 @@ export class StateCookieService {
   /** The browser's login cookies that do not open, and the oldest of the rest beyond what fits beside `newBytes`. */
   private pushedOut(request: Request, newBytes: number): string[] {
     const prefix = this.cookieName('', request.secure);
-    const pending = Object.entries((request.cookies ?? {}) as Record<string, unknown>)
-      .filter(([name]) => name.startsWith(prefix) && NAME_TAG.test(name.slice(prefix.length)))
-      .map(([name, value]) => ({ name, value, opened: this.crypto.openCookie('state', value, parseLoginState) }))
-      .sort((a, b) => issuedAtOf(b.opened) - issuedAtOf(a.opened));
     const retired: string[] = [];
+    const pending: Array<{ name: string; bytes: number; issuedAt: number }> = [];
+    for (const [name, value] of Object.entries((request.cookies ?? {}) as Record<string, unknown>)) {
+      if (!name.startsWith(prefix) || !NAME_TAG.test(name.slice(prefix.length))) continue;
+      const opened = this.crypto.openCookie('state', value, parseLoginState);
+      if (typeof opened === 'string') retired.push(name);
+      else pending.push({ name, bytes: cookieBytes(name, value as string), issuedAt: opened.value.issuedAt });
+    }
     let used = newBytes;
-    for (const { name, value, opened } of pending) {
-      const bytes = typeof opened === 'string' ? Infinity : cookieBytes(name, value as string);
+    for (const { name, bytes } of pending.sort((a, b) => b.issuedAt - a.issuedAt)) {
       if (used + bytes <= PENDING_LOGINS_BUDGET_BYTES) used += bytes;
       else retired.push(name);
     }
     return retired;
   }
-}
-
-/** What does not open sorts as the oldest. */
-function issuedAtOf(opened: OpenedCookie<LoginState> | CookieRefusal): number {
-  return typeof opened === 'string' ? 0 : opened.value.issuedAt;
 }
 
 function echoedNonce(request: Request): string | undefined {

@@ -62,9 +62,9 @@ function capChunkedBody(request: Request, response: Response, refuse: (error: un
  * JSON and form bodies up to `BODY_LIMIT`; anything else is left for FormOrJsonGuard.
  *
  * The bodies token clients send (a plain form or JSON content type, a Content-Length within
- * the limit or a chunked body, no Content-Encoding) are read here in one pass: under load, body-parser's two
- * middlewares (type-is, content-type, raw-body, iconv, qs) took about 5 % of the service's CPU
- * on /refresh, this reader under 2 % (`npm run bench` with `--cpu-prof`). Every other request,
+ * the limit or a chunked body, no Content-Encoding) are read here in one pass: under load,
+ * body-parser's two middlewares (type-is, content-type, raw-body, iconv, qs) took about 5 % of
+ * the service's CPU on /refresh, this reader under 2 % (`npm run bench` with `--cpu-prof`). Every other request,
  * and any form whose fields qs treats specially, goes through body-parser itself, so the
  * result is the same either way (body-parsers.spec.ts compares the two).
  */
@@ -75,7 +75,11 @@ export function bodyParser(): RequestHandler {
   const fallback: RequestHandler = (request, response, next) =>
     json(request, response, (error?: unknown) => (error ? next(error) : urlencoded(request, response, next)));
 
-  /** Reads the body; `done` may be called from stream events, outside the request's async context. */
+  /**
+   * Reads the body; `done` may be called from stream events, outside the request's async context,
+   * and more than once (a refused chunked body, then its reader): it is a promise's resolve, so
+   * only the first outcome counts.
+   */
   const read = (request: Request, response: Response, done: (error?: unknown) => void): void => {
     const headers = request.headers;
     const kind = PLAIN_TYPES.get(headers['content-type']?.toLowerCase() ?? '');
@@ -87,24 +91,17 @@ export function bodyParser(): RequestHandler {
       done(bodyError('entity.too.large'));
       return;
     }
-    let settled = false;
-    const settle = (error?: unknown) => {
-      if (settled) return;
-      settled = true;
-      done(error);
-    };
     // A chunked body announces no length: it is counted as it comes, whoever reads it.
     const chunked = headers['transfer-encoding'] !== undefined;
-    if (chunked) capChunkedBody(request, response, settle);
+    if (chunked) capChunkedBody(request, response, done);
     if (kind === undefined || headers['content-encoding'] !== undefined || !(chunked || length <= BODY_LIMIT_BYTES)) {
-      fallback(request, response, settle);
+      fallback(request, response, done);
       return;
     }
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.once('error', () => settle(bodyError('request.aborted')));
+    request.once('error', () => done(bodyError('request.aborted')));
     request.once('end', () => {
-      if (settled) return;
       const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
       // iconv (body-parser's decoder) drops a byte order mark; so does this.
       const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
@@ -112,20 +109,20 @@ export function bodyParser(): RequestHandler {
         try {
           request.body = parseJsonBody(text);
         } catch (error) {
-          return settle(error);
+          return done(error);
         }
-        return settle();
+        return done();
       }
       const fields = parseSimpleForm(text);
       if (fields !== undefined) {
         request.body = fields;
-        return settle();
+        return done();
       }
       // The body is already read: body-parser gets the same bytes and headers to parse.
       const replay = Object.assign(Readable.from([bytes]), { headers }) as unknown as typeof request;
       urlencoded(replay, response, (error?: unknown) => {
         request.body = replay.body as unknown;
-        settle(error);
+        done(error);
       });
     });
   };
