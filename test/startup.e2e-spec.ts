@@ -1,8 +1,14 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { assertBuilt, spawnService, waitForOutput } from './support/service-process';
+import { assertBuilt, ServiceProcess, spawnService, waitForOutput } from './support/service-process';
 
 const SECRET = 'startup-test-encryption-secret-0123456789';
+
+/** The exit code, or a note that the process was still running `ms` after the signal it was sent. */
+function exitWithin(service: ServiceProcess, ms: number): Promise<number | string> {
+  const stillRunning = new Promise<string>((resolve) => setTimeout(() => resolve(`still running ${ms / 1000} s after SIGTERM`), ms).unref());
+  return Promise.race([service.exited, stillRunning]);
+}
 
 describe('Starting the compiled service (node dist/main.js)', () => {
   beforeAll(() => {
@@ -79,8 +85,7 @@ describe('Starting the compiled service (node dist/main.js)', () => {
       await waitForOutput(service, /Listening on port/);
       service.child.stdout?.destroy();
       service.child.kill('SIGTERM');
-      const stillRunning = new Promise<string>((resolve) => setTimeout(() => resolve('still running 5 s after SIGTERM'), 5_000).unref());
-      return Promise.race([service.exited, stillRunning]);
+      return exitWithin(service, 5_000);
     });
     expect(await Promise.all(stops)).toEqual([0, 0, 0, 0]);
   });
@@ -100,8 +105,7 @@ describe('Starting the compiled service (node dist/main.js)', () => {
     expect(await answered('/health')).toBe(200);
 
     service.child.kill('SIGTERM');
-    const stillRunning = new Promise<string>((resolve) => setTimeout(() => resolve('still running 5 s after SIGTERM'), 5_000).unref());
-    expect(await Promise.race([service.exited, stillRunning])).toBe(0);
+    expect(await exitWithin(service, 5_000)).toBe(0);
   }, 30_000);
 
   it('generates a throwaway ENCRYPTION_SECRET outside production, saying tokens will not survive a restart', async () => {

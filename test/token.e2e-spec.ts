@@ -520,6 +520,22 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       await until('the server to hold no connection', () => new Promise<boolean>((resolve) => server.getConnections((_error, open) => resolve(open === 0))));
     });
 
+    /**
+     * What the service sends back to `start` followed by `more`, again and again: the client never
+     * stops, so only the server can end this exchange (or, failing, a 3 s give-up).
+     */
+    async function sentWithoutEnd(start: string, more: string): Promise<{ received: string; closedByServer: boolean }> {
+      const socket = rawConnection(service.url);
+      socket.write(start);
+      const dribble = setInterval(() => socket.write(more), 20);
+      try {
+        return await receivedWithin(socket, 3_000);
+      } finally {
+        clearInterval(dribble);
+        socket.destroy();
+      }
+    }
+
     const kilobyteChunk = `400\r\n${'a'.repeat(1024)}\r\n`;
     const FORM = 'Content-Type: application/x-www-form-urlencoded\r\n';
     const CHUNKED = `Transfer-Encoding: chunked\r\n\r\n5\r\ncode=\r\n`;
@@ -530,35 +546,18 @@ describe('Token swap for mobile SDKs (/swap, /refresh)', () => {
       ['sent in chunks with a Content-Encoding is refused once it passes 16 KiB', `${FORM}Content-Encoding: identity\r\n${CHUNKED}`, kilobyteChunk],
       ['sent in chunks with another charset is refused once it passes 16 KiB', `Content-Type: application/x-www-form-urlencoded; charset=ISO-8859-1\r\n${CHUNKED}`, kilobyteChunk],
     ])('a body %s, with the connection closed, however long the client would send', async (_case, headersAndStart, more) => {
-      const socket = rawConnection(service.url);
-      socket.write(`POST /swap HTTP/1.1\r\nHost: x\r\n${headersAndStart}`);
-      // The client never stops sending: only the server can end this exchange (or, failing, the give-up timer).
-      const dribble = setInterval(() => socket.write(more), 20);
-      try {
-        const { received, closedByServer } = await receivedWithin(socket, 3_000);
-        expect(closedByServer).toBe(true);
-        const [head, body] = received.split('\r\n\r\n');
-        expect(head.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
-        expect(head).toContain('Connection: close');
-        expect(JSON.parse(body)).toEqual({ error: 'invalid_request', error_description: 'Request body is larger than 16kb' });
-      } finally {
-        clearInterval(dribble);
-        socket.destroy();
-      }
+      const { received, closedByServer } = await sentWithoutEnd(`POST /swap HTTP/1.1\r\nHost: x\r\n${headersAndStart}`, more);
+      expect(closedByServer).toBe(true);
+      const [head, body] = received.split('\r\n\r\n');
+      expect(head.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
+      expect(head).toContain('Connection: close');
+      expect(JSON.parse(body)).toEqual({ error: 'invalid_request', error_description: 'Request body is larger than 16kb' });
     });
 
     it('a chunked body of a type no route takes: refused for its type, and its connection dropped once it passes 16 KiB instead of read to the end', async () => {
-      const socket = rawConnection(service.url);
-      socket.write(`POST /swap HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n${CHUNKED}`);
-      const dribble = setInterval(() => socket.write(kilobyteChunk), 20);
-      try {
-        const { received, closedByServer } = await receivedWithin(socket, 3_000);
-        expect(closedByServer).toBe(true);
-        expect(answersIn(received).map((answer) => answer.statusLine)).toEqual(['HTTP/1.1 400 Bad Request']);
-      } finally {
-        clearInterval(dribble);
-        socket.destroy();
-      }
+      const { received, closedByServer } = await sentWithoutEnd(`POST /swap HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n${CHUNKED}`, kilobyteChunk);
+      expect(closedByServer).toBe(true);
+      expect(answersIn(received).map((answer) => answer.statusLine)).toEqual(['HTTP/1.1 400 Bad Request']);
     });
 
     it('reads a chunked body within the limit like any other', async () => {
